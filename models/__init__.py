@@ -1,0 +1,1 @@
+"""Speech models: where they are (``registry``, pure) and how they are run (``whisper``)."""
