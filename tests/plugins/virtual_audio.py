@@ -1,0 +1,1 @@
+"""Shared fixtures (see module docstring once filled)."""
