@@ -31,7 +31,7 @@ _BANK_HEADER = re.compile(r"^\s*\[\s*bank\s*\]")
 
 
 @dataclass(frozen=True, slots=True)
-class _Source:
+class Source:
     """A bank file's name (as shown to the user) and raw bytes."""
 
     name: str
@@ -41,13 +41,13 @@ class _Source:
 # --- finding files ---------------------------------------------------------------------
 
 
-def _bundled() -> Iterator[_Source]:
+def _bundled() -> Iterator[Source]:
     root = importlib.resources.files("questions") / "banks"
     if not root.is_dir():
         return
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml") and entry.is_file():
-            yield _Source(str(entry), entry.read_bytes())
+            yield Source(str(entry), entry.read_bytes())
 
 
 def _files(path: Path) -> Iterator[Path]:
@@ -57,12 +57,12 @@ def _files(path: Path) -> Iterator[Path]:
         yield path
 
 
-def _read(path: Path) -> _Source | BankError:
+def _read(path: Path) -> Source | BankError:
     try:
         size = path.stat().st_size
         if size > MAX_BANK_BYTES:
             return BankError(str(path), f"file is {size} bytes; a bank may be at most 2 MB")
-        return _Source(str(path), path.read_bytes())
+        return Source(str(path), path.read_bytes())
     except FileNotFoundError:
         return BankError(str(path), "no such file or directory; check the path")
     except OSError as exc:
@@ -76,7 +76,7 @@ def user_banks_dir() -> Path:
 
 def _sources(
     extra: Sequence[Path], include_bundled: bool, include_user: bool
-) -> Iterator[_Source | BankError]:
+) -> Iterator[Source | BankError]:
     seen: set[str] = set()
     if include_bundled:
         for src in _bundled():
@@ -101,7 +101,7 @@ def _key(path: Path) -> str:
 # --- parsing one file ------------------------------------------------------------------
 
 
-def _decode(src: _Source) -> str:
+def decode(src: Source) -> str:
     try:
         text = src.data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -110,8 +110,8 @@ def _decode(src: _Source) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _parse(src: _Source) -> dict[str, Any]:
-    text = _decode(src)
+def parse_toml(src: Source) -> dict[str, Any]:
+    text = decode(src)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -138,7 +138,7 @@ def _header_lines(text: str) -> tuple[int | None, list[int]]:
     return bank_line, entries
 
 
-def _key_line(text: str, start: int | None, key: str) -> int | None:
+def key_line(text: str, start: int | None, key: str) -> int | None:
     """The line where ``key =`` appears in the table starting at ``start``, else ``start``."""
     if start is None:
         return None
@@ -153,7 +153,7 @@ def _key_line(text: str, start: int | None, key: str) -> int | None:
     return start
 
 
-def _describe(err: Any) -> tuple[str, str]:
+def describe(err: Any) -> tuple[str, str]:
     """(key, human message) for one pydantic error."""
     loc = [str(p) for p in err["loc"]]
     key = loc[0] if loc else ""
@@ -166,7 +166,7 @@ def _describe(err: Any) -> tuple[str, str]:
     return key, f"{where}: {msg}"
 
 
-def _bank_table(src: _Source, data: dict[str, Any], text: str) -> BankSpec:
+def _bank_table(src: Source, data: dict[str, Any], text: str) -> BankSpec:
     bank_line, _ = _header_lines(text)
     unknown = [k for k in data if k not in _TOP_KEYS]
     if unknown:
@@ -179,11 +179,11 @@ def _bank_table(src: _Source, data: dict[str, Any], text: str) -> BankSpec:
     try:
         return BankSpec.model_validate(table)
     except ValidationError as exc:
-        key, msg = _describe(exc.errors()[0])
-        raise BankError(src.name, f"[bank] {msg}", _key_line(text, bank_line, key)) from None
+        key, msg = describe(exc.errors()[0])
+        raise BankError(src.name, f"[bank] {msg}", key_line(text, bank_line, key)) from None
 
 
-def _entries(src: _Source, data: dict[str, Any]) -> list[Any]:
+def _entries(src: Source, data: dict[str, Any]) -> list[Any]:
     entries = data.get("questions", [])
     if not isinstance(entries, list):
         raise BankError(src.name, "'questions' must be an array of tables: use [[questions]]")
@@ -191,7 +191,7 @@ def _entries(src: _Source, data: dict[str, Any]) -> list[Any]:
 
 
 def _question(
-    src: _Source, bank: BankSpec, entry: Any, line: int | None, text: str
+    src: Source, bank: BankSpec, entry: Any, line: int | None, text: str
 ) -> Question | BankError:
     qid = entry.get("id") if isinstance(entry, dict) else None
     label = f"question {qid!r}" if isinstance(qid, str) else "question"
@@ -200,11 +200,11 @@ def _question(
     try:
         return QuestionSpec.model_validate(entry).build(bank)
     except ValidationError as exc:
-        key, msg = _describe(exc.errors()[0])
+        key, msg = describe(exc.errors()[0])
         more = len(exc.errors()) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
         qid_str = qid if isinstance(qid, str) else None
-        return BankError(src.name, f"{label}: {msg}{suffix}", _key_line(text, line, key), qid_str)
+        return BankError(src.name, f"{label}: {msg}{suffix}", key_line(text, line, key), qid_str)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +216,7 @@ class Parsed:
     lines: dict[str, int | None] = field(default_factory=dict)
 
 
-def parse_bank(src: _Source) -> Parsed:
+def parse_bank(src: Source) -> Parsed:
     """Parse one bank file; never raises, whatever the bytes."""
     try:
         return _parse_bank(src)
@@ -226,9 +226,9 @@ def parse_bank(src: _Source) -> Parsed:
         return Parsed(None, (BankError(src.name, f"cannot read bank: {type(exc).__name__}"),))
 
 
-def _parse_bank(src: _Source) -> Parsed:
-    data = _parse(src)
-    text = _decode(src)
+def _parse_bank(src: Source) -> Parsed:
+    data = parse_toml(src)
+    text = decode(src)
     spec = _bank_table(src, data, text)
     _, lines = _header_lines(text)
     entries = _entries(src, data)
@@ -317,4 +317,4 @@ def validate_paths(paths: Sequence[Path]) -> list[BankError]:
 def parse_text(text: str | bytes, name: str = "<bank>") -> Parsed:
     """Parse bank source held in memory (tests, previews)."""
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
-    return parse_bank(_Source(name, data))
+    return parse_bank(Source(name, data))

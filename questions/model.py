@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from kiosk.core.errors import BadInput
 from kiosk.core.target import Target
@@ -91,6 +98,17 @@ class Bank:
 
 # --- schema of a bank file -------------------------------------------------------------
 
+
+def _kind(value: object) -> object:
+    # Strict mode would demand a Kind instance; TOML gives a string.
+    if isinstance(value, str) and value in Kind._value2member_map_:
+        return Kind(value)
+    if isinstance(value, str):
+        raise ValueError(f"kind must be one of {', '.join(k.value for k in Kind)}")
+    return value
+
+
+KindField = Annotated[Kind, BeforeValidator(_kind)]
 _Id = Annotated[str, StringConstraints(pattern=ID_PATTERN.pattern, min_length=1, max_length=80)]
 _Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 _Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
@@ -115,7 +133,7 @@ class QuestionSpec(BaseModel):
 
     id: _Id
     category: _Short
-    kind: Kind
+    kind: KindField
     text: _Line
     speak: _Line | None = None
     language: Language | None = None
@@ -124,16 +142,6 @@ class QuestionSpec(BaseModel):
     key_points: Annotated[list[_Line], Field(max_length=30)] = []
     source: _Line | None = None
     tags: Annotated[list[_Short], Field(max_length=30)] = []
-
-    @field_validator("kind", mode="before")
-    @classmethod
-    def _kind_from_text(cls, value: object) -> object:
-        # Strict mode would demand a Kind instance; TOML gives a string.
-        if isinstance(value, str) and value in Kind._value2member_map_:
-            return Kind(value)
-        if isinstance(value, str):
-            raise ValueError(f"kind must be one of {', '.join(k.value for k in Kind)}")
-        return value
 
     @field_validator("target", mode="before")
     @classmethod

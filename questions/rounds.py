@@ -1,0 +1,237 @@
+"""Mock interview rounds: templates modelled on real interviews, filled from the library.
+
+A round such as "一面 · AI 产品经理" is a fixed sequence of steps (self-introduction,
+motivation, two project deep-dives with follow-ups, an LLM question, a reverse question);
+each step names the kinds and/or categories it may draw from. Composition is seeded so a
+round can be replayed exactly (same seed, same questions) and never repeats a question.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+from kiosk.core.errors import BadInput
+from questions.library import BankError, Library
+from questions.loader import Source, describe, key_line, parse_toml
+from questions.model import ID_PATTERN, KindField, Language, Question
+
+DRILL_TAG = "drill"
+_ROUND_HEADER = re.compile(r"^\s*\[\[\s*rounds\s*\]\]")
+_STEP_HEADER = re.compile(r"^\s*\[\[\s*rounds\s*\.\s*steps\s*\]\]")
+_Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+_Strict = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class RoundError(BadInput):
+    """A round cannot be composed from the library (or does not exist)."""
+
+
+class StepSpec(BaseModel):
+    """One step of a round: which questions it may use and how many."""
+
+    model_config = _Strict
+
+    label: _Text
+    kind: Annotated[list[KindField], Field(max_length=6)] = []
+    category: Annotated[list[_Text], Field(max_length=20)] = []
+    tags: Annotated[list[_Text], Field(max_length=20)] = []
+    count: Annotated[int, Field(ge=1, le=10)] = 1
+    with_follow_ups: bool = False
+
+    @model_validator(mode="after")
+    def _picks_something(self) -> StepSpec:
+        if not (self.kind or self.category or self.tags):
+            raise ValueError("a step needs kind, category or tags to pick from")
+        return self
+
+    def matches(self, q: Question) -> bool:
+        if self.kind and q.kind not in self.kind:
+            return False
+        if self.category and q.category not in self.category:
+            return False
+        if DRILL_TAG in q.tags and DRILL_TAG not in self.tags:
+            return False  # drills only where a step asks for them
+        return all(t in q.tags for t in self.tags)
+
+    def wants(self) -> str:
+        parts = [
+            f"kind {'/'.join(self.kind)}" if self.kind else "",
+            f"category {'/'.join(self.category)}" if self.category else "",
+            f"tags {'+'.join(self.tags)}" if self.tags else "",
+        ]
+        return ", ".join(p for p in parts if p)
+
+
+class RoundSpec(BaseModel):
+    """A round template: ``[[rounds]]`` with its ``[[rounds.steps]]``."""
+
+    model_config = _Strict
+
+    id: Annotated[str, StringConstraints(pattern=ID_PATTERN.pattern, max_length=80)]
+    title: _Text
+    language: Language
+    description: Annotated[str, StringConstraints(max_length=2000)] = ""
+    source: _Text | None = None
+    steps: Annotated[list[StepSpec], Field(min_length=1, max_length=30)]
+
+
+@dataclass(frozen=True, slots=True)
+class RoundItem:
+    """One question in a composed round, with the step it fills."""
+
+    step: str
+    question: Question
+    ask_follow_ups: bool
+
+    @property
+    def follow_ups(self) -> tuple[str, ...]:
+        """The follow-ups to ask after the answer (none when the step does not want them)."""
+        return self.question.follow_ups if self.ask_follow_ups else ()
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """A composed round: the template's id and title, the seed, and the questions in order."""
+
+    id: str
+    title: str
+    language: str
+    seed: int
+    items: tuple[RoundItem, ...]
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(item.question for item in self.items)
+
+
+# --- templates -------------------------------------------------------------------------
+
+
+def _bundled_source() -> Source:
+    entry = importlib.resources.files("questions") / "rounds.toml"
+    return Source(str(entry), entry.read_bytes())
+
+
+def _round_lines(text: str) -> list[tuple[int, list[int]]]:
+    """Each ``[[rounds]]`` header line with the lines of its ``[[rounds.steps]]`` headers."""
+    found: list[tuple[int, list[int]]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _ROUND_HEADER.match(line):
+            found.append((number, []))
+        elif _STEP_HEADER.match(line) and found:
+            found[-1][1].append(number)
+    return found
+
+
+def _round_error(src: Source, text: str, index: int, raw: Any, exc: ValidationError) -> BankError:
+    err = exc.errors()[0]
+    loc = list(err["loc"])
+    lines = _round_lines(text)
+    start = lines[index][0] if index < len(lines) else None
+    if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int) and index < len(lines):
+        steps = lines[index][1]
+        start = steps[loc[1]] if loc[1] < len(steps) else start
+        err = {**err, "loc": tuple(loc[2:]) or ("step",)}
+        prefix = f"step {loc[1] + 1}: "
+    else:
+        prefix = ""
+    key, msg = describe(err)
+    rid = raw.get("id") if isinstance(raw, dict) else None
+    label = f"round {rid!r}" if isinstance(rid, str) else "round"
+    return BankError(src.name, f"{label}: {prefix}{msg}", key_line(text, start, key))
+
+
+def parse_rounds(src: Source) -> tuple[dict[str, RoundSpec], list[BankError]]:
+    """Round templates in a file and the problems found; never raises."""
+    try:
+        data = parse_toml(src)
+        text = src.data.decode("utf-8")
+        entries = data.get("rounds", [])
+        extra = [k for k in data if k != "rounds"]
+        if extra or not isinstance(entries, list):
+            return {}, [BankError(src.name, "expected only [[rounds]] tables")]
+        rounds: dict[str, RoundSpec] = {}
+        errors: list[BankError] = []
+        for i, raw in enumerate(entries):
+            try:
+                spec = RoundSpec.model_validate(raw)
+            except ValidationError as exc:
+                errors.append(_round_error(src, text, i, raw, exc))
+                continue
+            if spec.id in rounds:
+                errors.append(BankError(src.name, f"duplicate round id {spec.id!r}"))
+                continue
+            rounds[spec.id] = spec
+        return rounds, errors
+    except BankError as exc:
+        return {}, [exc]
+    except Exception as exc:  # hostile input must never escape as a traceback
+        return {}, [BankError(src.name, f"cannot read rounds: {type(exc).__name__}")]
+
+
+def load_rounds(path: Path | None = None) -> tuple[dict[str, RoundSpec], list[BankError]]:
+    """The bundled round templates (or those in ``path``), by id, plus any problems."""
+    try:
+        src = _bundled_source() if path is None else Source(str(path), path.read_bytes())
+    except OSError as exc:
+        return {}, [BankError(str(path or "rounds.toml"), f"cannot read: {exc.strerror or exc}")]
+    return parse_rounds(src)
+
+
+# --- composing -------------------------------------------------------------------------
+
+
+def _pick(step: StepSpec, pool: list[Question], rng: random.Random) -> list[Question]:
+    if step.with_follow_ups:
+        richer = [q for q in pool if q.follow_ups]
+        if len(richer) >= step.count:
+            pool = richer
+    return rng.sample(pool, step.count)
+
+
+def compose_round(
+    library: Library,
+    round_id: str,
+    seed: int,
+    templates: dict[str, RoundSpec] | None = None,
+) -> Round:
+    """Fill the template ``round_id`` from ``library``; the same seed gives the same round."""
+    if templates is None:
+        templates, _ = load_rounds()
+    spec = templates.get(round_id)
+    if spec is None:
+        known = ", ".join(sorted(templates)) or "none"
+        raise RoundError(f"no round {round_id!r}; known rounds: {known}")
+    rng = random.Random(seed)
+    used: set[str] = set()
+    items: list[RoundItem] = []
+    for number, step in enumerate(spec.steps, start=1):
+        pool = [
+            q
+            for q in library.questions
+            if q.language == spec.language and q.id not in used and step.matches(q)
+        ]
+        if len(pool) < step.count:
+            raise RoundError(
+                f"round {round_id!r} step {number} ({step.label}) needs {step.count} "
+                f"{spec.language} question(s) with {step.wants()}, but the library has "
+                f"{len(pool)} unused; add such questions to a bank or use --bank"
+            )
+        for q in _pick(step, pool, rng):
+            used.add(q.id)
+            items.append(RoundItem(step.label, q, step.with_follow_ups))
+    return Round(spec.id, spec.title, spec.language, seed, tuple(items))
