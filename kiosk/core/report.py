@@ -1,0 +1,319 @@
+"""The report of one answer: transcript + metrics + where it came from, as JSON or Markdown.
+
+The JSON form (:meth:`Report.to_dict`) is a stable, versioned schema: ``kiosk analyze
+--json`` prints it and the history stores it, so :meth:`Report.from_dict` must read back
+everything written by the same ``SCHEMA_VERSION``. Add fields freely; renaming or removing
+one needs a new version. The schema is documented in docs/METRICS.md.
+
+The Markdown form marks fillers in place (``**嗯**``) and long pauses (``⏸1.2s``), so a
+saved answer can be re-read without the app.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from kiosk.core.errors import BadInput
+from kiosk.core.fillers import Filler
+from kiosk.core.metrics import (
+    FillerStats,
+    Length,
+    LongWord,
+    Metrics,
+    Pace,
+    Pause,
+    PauseStats,
+)
+from kiosk.core.target import Target
+from kiosk.core.transcript import Span, Transcript, Word, join_words
+
+SCHEMA_VERSION = 1
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything known about one analysed answer."""
+
+    transcript: Transcript
+    metrics: Metrics
+    source: str | None = None
+    question_id: str | None = None
+    question_text: str | None = None
+    model: str | None = None
+    created_at: datetime = field(default_factory=_now)
+
+    @property
+    def language(self) -> str:
+        return self.transcript.language
+
+    def to_dict(self) -> dict[str, Any]:
+        return _report_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """Read a dict written by :meth:`to_dict`; :class:`BadInput` if it is not one."""
+        try:
+            return _report_from(data)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadInput(f"not a kiosk report (schema {SCHEMA_VERSION}): {exc!r}") from None
+
+    def to_markdown(self) -> str:
+        return "\n".join(_markdown(self)) + "\n"
+
+
+# ---- to_dict -------------------------------------------------------------------------
+
+
+def _word(w: Word) -> dict[str, Any]:
+    return {"text": w.text, "start": w.start, "end": w.end, "probability": w.probability}
+
+
+def _filler(f: Filler) -> dict[str, Any]:
+    return {
+        "text": f.text,
+        "kind": f.kind,
+        "words": list(f.words),
+        "marks": [list(m) for m in f.marks],
+        "start": f.start,
+        "end": f.end,
+        "repeats": f.repeats,
+    }
+
+
+def _target(t: Target | None) -> dict[str, float] | None:
+    return None if t is None else {"low": t.low, "high": t.high}
+
+
+def _report_dict(r: Report) -> dict[str, Any]:
+    m, t = r.metrics, r.transcript
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "created_at": r.created_at.isoformat(),
+        "source": r.source,
+        "model": r.model,
+        "question": {"id": r.question_id, "text": r.question_text},
+        "language": t.language,
+        "duration_s": t.duration,
+        "speaking_s": m.speaking_s,
+        "span_s": m.span_s,
+        "transcript": {
+            "text": t.text,
+            "words": [_word(w) for w in t.words],
+            "speech": [{"start": s.start, "end": s.end} for s in t.speech],
+            "notes": list(t.notes),
+        },
+        "pace": {
+            "value": m.pace.value,
+            "span_value": m.pace.span_value,
+            "unit": m.pace.unit,
+            "units": m.pace.units,
+            "band": list(m.pace.band),
+            "verdict": m.pace.verdict,
+        },
+        "fillers": {
+            "total": m.fillers.total,
+            "at_least": True,
+            "per_minute": m.fillers.per_minute,
+            "per_100": m.fillers.per_100,
+            "by_word": dict(m.fillers.by_word),
+            "loops": m.fillers.loops,
+            "items": [_filler(f) for f in m.fillers.items],
+        },
+        "pauses": {
+            "threshold_s": m.pauses.threshold_s,
+            "count": m.pauses.count,
+            "longest_s": m.pauses.longest_s,
+            "total_s": m.pauses.total_s,
+            "time_to_first_word_s": m.pauses.time_to_first_word_s,
+            "items": [
+                {"start": p.start, "end": p.end, "before_word": p.before_word}
+                for p in m.pauses.items
+            ],
+        },
+        "length": {
+            "duration_s": m.length.duration_s,
+            "target": _target(m.length.target),
+            "verdict": m.length.verdict,
+            "target_end_word": m.length.target_end_word,
+        },
+        "long_words": [
+            {"index": w.index, "text": w.text, "start": w.start, "end": w.end} for w in m.long_words
+        ],
+    }
+
+
+# ---- from_dict -----------------------------------------------------------------------
+
+
+def _report_from(d: dict[str, Any]) -> Report:
+    if d.get("schema_version") != SCHEMA_VERSION:
+        raise ValueError(f"schema_version {d.get('schema_version')!r}")
+    td = d["transcript"]
+    transcript = Transcript(
+        language=d["language"],
+        duration=float(d["duration_s"]),
+        words=tuple(
+            Word(w["text"], w["start"], w["end"], w.get("probability", 1.0)) for w in td["words"]
+        ),
+        speech=tuple(Span(s["start"], s["end"]) for s in td["speech"]),
+        notes=tuple(td.get("notes", ())),
+    )
+    q = d.get("question") or {}
+    return Report(
+        transcript=transcript,
+        metrics=_metrics_from(d),
+        source=d.get("source"),
+        question_id=q.get("id"),
+        question_text=q.get("text"),
+        model=d.get("model"),
+        created_at=datetime.fromisoformat(d["created_at"]),
+    )
+
+
+def _metrics_from(d: dict[str, Any]) -> Metrics:
+    p, f, ps, ln = d["pace"], d["fillers"], d["pauses"], d["length"]
+    tgt = ln["target"]
+    return Metrics(
+        language=d["language"],
+        duration_s=d["duration_s"],
+        speaking_s=d["speaking_s"],
+        span_s=d["span_s"],
+        pace=Pace(
+            p["value"], p["span_value"], p["unit"], p["units"], tuple(p["band"]), p["verdict"]
+        ),
+        fillers=FillerStats(
+            total=f["total"],
+            per_minute=f["per_minute"],
+            per_100=f["per_100"],
+            by_word=dict(f["by_word"]),
+            items=tuple(
+                Filler(
+                    text=i["text"],
+                    kind=i["kind"],
+                    words=tuple(i["words"]),
+                    marks=tuple((a, b, c) for a, b, c in i["marks"]),
+                    start=i["start"],
+                    end=i["end"],
+                    repeats=i["repeats"],
+                )
+                for i in f["items"]
+            ),
+            loops=f["loops"],
+        ),
+        pauses=PauseStats(
+            threshold_s=ps["threshold_s"],
+            count=ps["count"],
+            longest_s=ps["longest_s"],
+            total_s=ps["total_s"],
+            time_to_first_word_s=ps["time_to_first_word_s"],
+            items=tuple(Pause(i["start"], i["end"], i["before_word"]) for i in ps["items"]),
+        ),
+        length=Length(
+            duration_s=ln["duration_s"],
+            target=None if tgt is None else Target(tgt["low"], tgt["high"]),
+            verdict=ln["verdict"],
+            target_end_word=ln["target_end_word"],
+        ),
+        long_words=tuple(
+            LongWord(w["index"], w["text"], w["start"], w["end"]) for w in d["long_words"]
+        ),
+    )
+
+
+# ---- Markdown ------------------------------------------------------------------------
+
+
+def segments(report: Report) -> Iterator[tuple[str, str]]:
+    """The transcript as (kind, text) pieces in reading order, for any renderer.
+
+    kind is ``"text"``, ``"filler"``, ``"pause"`` (text = seconds, e.g. ``"1.2"``),
+    ``"space"`` or ``"overtime"`` (a marker where the target's upper end fell).
+    """
+    words = report.transcript.words
+    m = report.metrics
+    marks: dict[int, list[tuple[int, int]]] = {}
+    for f in m.fillers.items:
+        for wi, s, e in f.marks:
+            marks.setdefault(wi, []).append((s, e))
+    pauses: dict[int, list[Pause]] = {}
+    for p in m.pauses.items:
+        pauses.setdefault(p.before_word, []).append(p)
+    prev = ""
+    for i, w in enumerate(words):
+        for p in pauses.get(i, []):
+            yield "pause", f"{p.duration:.1f}"
+        if i == m.length.target_end_word:
+            yield "overtime", ""
+        text = w.text.strip()
+        if prev and text and _spaced(prev, text):
+            yield "space", " "
+        yield from _split_marked(text, sorted(marks.get(i, [])))
+        prev = text or prev
+    for p in pauses.get(len(words), []):
+        yield "pause", f"{p.duration:.1f}"
+
+
+def _spaced(left: str, right: str) -> bool:
+    return join_words([left, right]) != left + right
+
+
+def _split_marked(text: str, ranges: list[tuple[int, int]]) -> Iterator[tuple[str, str]]:
+    pos = 0
+    for s, e in ranges:
+        if s > pos:
+            yield "text", text[pos:s]
+        if e > max(s, pos):
+            yield "filler", text[max(s, pos) : e]
+        pos = max(pos, e)
+    if pos < len(text):
+        yield "text", text[pos:]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.0f}" if abs(x) >= 10 else f"{x:.1f}"
+
+
+def _markdown(r: Report) -> Iterator[str]:
+    m = r.metrics
+    yield f"# Answer — {r.created_at:%Y-%m-%d %H:%M} UTC"
+    yield ""
+    if r.question_text:
+        yield f"**Question:** {r.question_text}"
+        yield ""
+    if m.no_speech:
+        yield "_No speech detected._"
+        return
+    length = f"{m.length.duration_s:.1f} s"
+    if m.length.target is not None:
+        length += f" (target {m.length.target}: {m.length.verdict})"
+    yield f"- Length: {length}"
+    yield f"- Pace: {_fmt(m.pace.value)} {m.pace.unit} ({m.pace.verdict})"
+    by_word = ", ".join(f"{k} ×{v}" for k, v in m.fillers.by_word.items())
+    yield f"- Fillers: at least {m.fillers.total}" + (f" ({by_word})" if by_word else "")
+    yield (
+        f"- Pauses ≥ {m.pauses.threshold_s:g} s: {m.pauses.count}, "
+        f"longest {m.pauses.longest_s:.1f} s; first word after "
+        f"{m.pauses.time_to_first_word_s:.1f} s"
+    )
+    yield ""
+    yield "## Transcript"
+    yield ""
+    out = []
+    for kind, text in segments(r):
+        if kind == "filler":
+            out.append(f"**{text}**")
+        elif kind == "pause":
+            out.append(f" ⏸{text}s ")
+        elif kind == "overtime":
+            out.append(" ⏰ ")
+        else:
+            out.append(text)
+    yield re.sub(r" {2,}", " ", "".join(out)).strip()
