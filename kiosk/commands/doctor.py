@@ -1,0 +1,203 @@
+"""``kiosk doctor``: what works on this machine and what is missing, with what to do.
+
+Each check is a small function returning a :class:`Check`; the runner catches anything a
+check raises, so one broken component (PortAudio missing, a corrupt config) never hides
+the report on the others. Heavy libraries are imported inside the checks only. The exit
+status is non-zero when an *essential* part is missing: without the speech model, its
+runtime, PortAudio, a valid config or a writable data directory the kiosk cannot work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+Status = Literal["ok", "warn", "fail"]
+SYMBOL = {"ok": "✓", "warn": "!", "fail": "✗"}
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    status: Status
+    detail: str
+    essential: bool = False
+
+    @property
+    def blocking(self) -> bool:
+        return self.essential and self.status == "fail"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("doctor", help="check the model, audio devices, voices and settings")
+    p.add_argument(
+        "--deep", action="store_true", help="also load the model and transcribe 1 s of silence"
+    )
+    p.set_defaults(func=run)
+
+
+ESSENTIAL_PACKAGES = ("numpy", "soundfile", "av", "ctranslate2", "faster_whisper", "pydantic")
+OTHER_PACKAGES = ("textual", "rich", "platformdirs", "opencc", "pyttsx3")
+
+
+def check_packages() -> list[Check]:
+    out = []
+    for names, essential in ((ESSENTIAL_PACKAGES, True), (OTHER_PACKAGES, False)):
+        missing = []
+        for name in names:
+            try:
+                importlib.import_module(name)
+            except Exception as exc:  # a broken install raises more than ImportError
+                missing.append(f"{name} ({type(exc).__name__})")
+        label = "core packages" if essential else "interface packages"
+        if missing:
+            detail = "missing: " + ", ".join(missing) + " — run scripts/setup.sh"
+            out.append(Check(label, "fail", detail, essential))
+        else:
+            out.append(Check(label, "ok", ", ".join(names), essential))
+    return out
+
+
+def check_config() -> Check:
+    from kiosk.config import config_file, load_settings
+
+    path = config_file()
+    load_settings()
+    where = str(path) if path.is_file() else f"{path} (not present; defaults used)"
+    return Check("settings", "ok", where, essential=True)
+
+
+def check_model() -> Check:
+    from kiosk.config import cache_dir, load_settings
+    from models.registry import check_model_dir, embedded_dir, embedded_parts, is_assembled
+
+    model_dir = load_settings().model_dir
+    if model_dir is not None:
+        info = check_model_dir(model_dir)
+        return Check("speech model", "ok", f"configured: {info.path}", essential=True)
+    target = embedded_dir(cache_dir())
+    if is_assembled(target):
+        return Check("speech model", "ok", f"embedded, size verified: {target}", essential=True)
+    embedded_parts()  # raises ModelError with the fix if the wheels are missing
+    return Check(
+        "speech model",
+        "warn",
+        "embedded parts installed but not assembled yet: run `kiosk model install`",
+        essential=True,
+    )
+
+
+def check_model_loads() -> Check:
+    import numpy as np
+    from models.whisper import load_transcriber
+
+    from kiosk.config import cache_dir, load_settings
+    from models.registry import resolve_model
+
+    info = resolve_model(load_settings().model_dir, cache_dir())
+    transcriber = load_transcriber(info.path)
+    transcript = transcriber.transcribe(np.zeros(16_000, dtype=np.float32), "en", None)
+    return Check(
+        "model loads",
+        "ok",
+        f"{info.name} transcribed 1 s of silence ({len(transcript.words)} words)",
+        essential=True,
+    )
+
+
+def check_input_devices() -> list[Check]:
+    try:
+        import sounddevice as sd
+    except OSError:
+        return [
+            Check("PortAudio", "fail", "missing: libportaudio2 (apt install libportaudio2)", True)
+        ]
+    version = sd.get_portaudio_version()[1]
+    devices = [d for d in sd.query_devices() if d.get("max_input_channels", 0) > 0]
+    checks = [Check("PortAudio", "ok", str(version), essential=True)]
+    if devices:
+        names = ", ".join(str(d["name"]) for d in devices[:4])
+        checks.append(Check("microphones", "ok", f"{len(devices)}: {names}"))
+    else:
+        checks.append(
+            Check("microphones", "warn", "no input device found (kiosk analyze FILE still works)")
+        )
+    return checks
+
+
+def _voice_languages(voice: object) -> list[str]:
+    langs = getattr(voice, "languages", None) or []
+    out = [x.decode(errors="ignore") if isinstance(x, bytes) else str(x) for x in langs]
+    return [*out, str(getattr(voice, "id", ""))]
+
+
+def check_tts() -> list[Check]:
+    import pyttsx3
+
+    engine = pyttsx3.init()
+    voices = engine.getProperty("voices") or []
+    langs = [lang.lower().split("/")[-1] for v in voices for lang in _voice_languages(v)]
+    has_en = any(lang.startswith("en") for lang in langs)
+    has_zh = any(lang.startswith(("cmn", "zh")) for lang in langs)
+    return [
+        Check("voice (en)", "ok" if has_en else "warn", f"{len(voices)} voices; english: {has_en}"),
+        Check(
+            "voice (zh)",
+            "ok" if has_zh else "warn",
+            "Mandarin espeak-ng voice found"
+            if has_zh
+            else "no Mandarin voice: questions shown only",
+        ),
+    ]
+
+
+def check_data_dir() -> Check:
+    from kiosk.config import data_dir
+
+    path = data_dir()
+    path.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path, prefix=".doctor-"):
+        pass
+    return Check("data directory", "ok", f"writable: {path}", essential=True)
+
+
+def _guarded(name: str, essential: bool, fn: Callable[[], Check | list[Check]]) -> list[Check]:
+    try:
+        result = fn()
+    except Exception as exc:  # each check is isolated: report it, go on with the others
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return [Check(name, "fail", message, essential)]
+    return result if isinstance(result, list) else [result]
+
+
+def run_checks(deep: bool = False) -> list[Check]:
+    plan: list[tuple[str, bool, Callable[[], Check | list[Check]]]] = [
+        ("packages", True, check_packages),
+        ("settings", True, check_config),
+        ("speech model", True, check_model),
+    ]
+    if deep:
+        plan.append(("model loads", True, check_model_loads))
+    plan += [
+        ("PortAudio", True, check_input_devices),
+        ("voices", False, check_tts),
+        ("data directory", True, check_data_dir),
+    ]
+    return [c for name, essential, fn in plan for c in _guarded(name, essential, fn)]
+
+
+def run(args: argparse.Namespace) -> int:
+    checks = run_checks(deep=args.deep)
+    width = max(len(c.name) for c in checks)
+    for c in checks:
+        print(f"{SYMBOL[c.status]} {c.name.ljust(width)}  {c.detail}")
+    blocking = [c.name for c in checks if c.blocking]
+    if blocking:
+        print(f"\nkiosk cannot work yet: fix {', '.join(blocking)} (see above)")
+        return 1
+    print("\nready" + (" (with warnings)" if any(c.status == "warn" for c in checks) else ""))
+    return 0

@@ -1,0 +1,66 @@
+"""The one way in for answers: audio → transcript → metrics → report.
+
+``kiosk analyze``, the TUI and the tests all call these two functions, so an answer is
+measured the same way wherever it came from. The transcriber is passed in (the real
+faster-whisper adapter or a test double), which keeps this module free of model code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.core.metrics import compute_metrics
+from kiosk.core.ports import Audio, Language, ProgressCallback, Transcriber
+from kiosk.core.report import Report
+from kiosk.core.target import Target
+
+
+def analyze_audio(
+    audio: Audio,
+    *,
+    transcriber: Transcriber,
+    language: Language = "auto",
+    target: Target | None = None,
+    on_progress: ProgressCallback | None = None,
+    source: str | None = None,
+    model: str | None = None,
+    question_id: str | None = None,
+    question_text: str | None = None,
+) -> Report:
+    """Transcribe ``audio`` (16 kHz mono float32) and measure the answer."""
+    transcript = transcriber.transcribe(audio, language, on_progress)
+    return Report(
+        transcript=transcript,
+        metrics=compute_metrics(transcript, target),
+        source=source,
+        model=model,
+        question_id=question_id,
+        question_text=question_text,
+    )
+
+
+def analyze_file(
+    path: Path,
+    *,
+    transcriber: Transcriber,
+    language: Language = "auto",
+    target: Target | None = None,
+    on_progress: ProgressCallback | None = None,
+    model: str | None = None,
+) -> Report:
+    """Decode ``path`` (any format :func:`audio.files.load_audio` reads) and analyse it.
+
+    Raises :class:`~kiosk.core.errors.BadInput` for a missing, unreadable or empty file.
+    """
+    from audio.files import load_audio  # decoding libraries load only when a file is read
+
+    audio = load_audio(Path(path))
+    return analyze_audio(
+        audio,
+        transcriber=transcriber,
+        language=language,
+        target=target,
+        on_progress=on_progress,
+        source=str(path),
+        model=model,
+    )

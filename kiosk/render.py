@@ -1,0 +1,115 @@
+"""Rich rendering of a :class:`~kiosk.core.report.Report` for the terminal.
+
+Kept apart from the core so the core stays free of presentation; the TUI can reuse the
+same renderables inside a Static widget. Colours: green = in the comfortable band or on
+target, yellow = a little off, red = clearly off; fillers are highlighted in the
+transcript and pauses shown where they happened.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from kiosk.core.metrics import Metrics
+from kiosk.core.report import Report, segments
+
+VERDICT_STYLE = {
+    "comfortable": "green",
+    "within": "green",
+    "slow": "yellow",
+    "fast": "yellow",
+    "too_short": "yellow",
+    "too_long": "red",
+    "no_speech": "red",
+}
+FILLER_STYLE = "bold black on yellow"
+PAUSE_STYLE = "bold cyan"
+LONG_PAUSE_S = 2.0
+"""Pauses at least this long are shown in red in the transcript."""
+
+
+def _verdict(v: str | None) -> Text:
+    if v is None:
+        return Text("—", style="dim")
+    return Text(v.replace("_", " "), style=VERDICT_STYLE.get(v, ""))
+
+
+def _num(x: float) -> str:
+    return f"{x:.0f}" if abs(x) >= 10 else f"{x:.1f}"
+
+
+def summary_table(m: Metrics) -> Table:
+    """One row per metric: value, detail and a colour-coded verdict."""
+    table = Table(show_header=True, header_style="bold", expand=False)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("detail")
+    table.add_column("verdict")
+    length = m.length
+    target = f"target {length.target}" if length.target else "no target"
+    table.add_row("length", f"{length.duration_s:.1f} s", target, _verdict(length.verdict))
+    low, high = m.pace.band
+    table.add_row(
+        "pace",
+        f"{_num(m.pace.value)} {m.pace.unit}",
+        f"comfortable {low:g}–{high:g}; first→last word {_num(m.pace.span_value)}",
+        _verdict(m.pace.verdict),
+    )
+    by_word = ", ".join(f"{k}×{v}" for k, v in m.fillers.by_word.items()) or "none heard"
+    loops = f"; {m.fillers.loops} transcriber loop(s)" if m.fillers.loops else ""
+    table.add_row(
+        "fillers",
+        f"at least {m.fillers.total}",
+        f"{by_word} ({m.fillers.per_minute:.1f}/min){loops}",
+        Text(""),
+    )
+    p = m.pauses
+    table.add_row(
+        "pauses",
+        f"{p.count}",
+        f"≥ {p.threshold_s:g} s; longest {p.longest_s:.1f} s, total {p.total_s:.1f} s",
+        Text(""),
+    )
+    table.add_row("first word", f"{p.time_to_first_word_s:.1f} s", "silence before speaking", "")
+    if m.long_words:
+        held = ", ".join(w.text for w in m.long_words[:6])
+        table.add_row("held words", str(len(m.long_words)), f"possible hesitations: {held}", "")
+    return table
+
+
+def transcript_text(report: Report) -> Text:
+    """The transcript with fillers highlighted, pauses and the target's end marked."""
+    text = Text()
+    for kind, piece in segments(report):
+        if kind == "filler":
+            text.append(piece, style=FILLER_STYLE)
+        elif kind == "pause":
+            style = "bold red" if float(piece) >= LONG_PAUSE_S else PAUSE_STYLE
+            text.append(f" ⏸{piece}s ", style=style)
+        elif kind == "overtime":
+            text.append(" ⏰time's up ", style="bold red")
+        else:
+            text.append(piece)
+    return text
+
+
+def render_report(report: Report) -> RenderableType:
+    """The whole report: question, summary table and marked-up transcript."""
+    parts: list[RenderableType] = []
+    if report.question_text:
+        parts.append(Text(report.question_text, style="bold"))
+    if report.metrics.no_speech:
+        parts.append(Text("No speech detected.", style="bold red"))
+        return Group(*parts)
+    parts.append(summary_table(report.metrics))
+    parts.append(Panel(transcript_text(report), title="transcript", title_align="left"))
+    parts.append(
+        Text(
+            "Filler counts are lower bounds: the transcriber drops about 1 in 8 fillers.",
+            style="dim",
+        )
+    )
+    return Group(*parts)
