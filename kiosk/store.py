@@ -30,6 +30,7 @@ from typing import Any, Literal, Protocol
 
 from kiosk.config import data_dir
 from kiosk.core.errors import BadInput, KioskError
+from kiosk.core.report import Report
 from kiosk.core.target import Target
 
 DB_NAME = "history.sqlite3"
@@ -346,6 +347,21 @@ class Store:
         self.finish_recording(attempt_id, samples, sample_rate, status="recovered")
         self._update(attempt_id, note=note)
 
+    def adopt_recording(self, audio: Path, samples: int, sample_rate: int, note: str) -> int | None:
+        """Add a recording no attempt refers to (as ``recovered``); None if one already does."""
+        rel = self._relative(audio)
+        with self._tx() as conn:
+            if conn.execute("SELECT 1 FROM attempts WHERE audio_path = ?", (rel,)).fetchone():
+                return None
+            cur = conn.execute(
+                "INSERT INTO attempts (created_at, status, audio_path, duration_s, sample_rate,"
+                " note) VALUES (?, 'recovered', ?, ?, ?, ?)",
+                (_iso(self._clock()), rel, samples / sample_rate, sample_rate, note),
+            )
+        Path(audio).chmod(0o600)
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
     def begin_session(self, title: str) -> int:
         """A mock round: attempts given its id are grouped under it."""
         with self._tx() as conn:
@@ -380,6 +396,11 @@ class Store:
         if not found:
             raise AttemptNotFound(f"no attempt {attempt_id} in the history (see: kiosk history)")
         return found[0]
+
+    def report(self, attempt_id: int) -> Report | None:
+        """The stored report of an attempt, read back through ``Report.from_dict``."""
+        data = self.get(attempt_id).report_dict
+        return None if data is None else Report.from_dict(data)
 
     def list(
         self,
