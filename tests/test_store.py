@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import data_dir
+from kiosk.core.metrics import compute_metrics
+from kiosk.core.report import Report
 from kiosk.core.target import Target
+from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.store import (
     DB_NAME,
     SCHEMA_VERSION,
@@ -43,16 +46,15 @@ INTRO = Question(
 
 
 def report(pace: float, fillers_per_min: float, verdict: str = "within") -> dict[str, object]:
+    """The summary-bearing part of a ``Report.to_dict()`` (the store reads only these keys)."""
     return {
         "schema_version": 1,
         "language": "zh",
-        "metrics": {
-            "duration_s": 75.5,
-            "pace": {"value": pace, "unit": "chars/min"},
-            "fillers": {"total": 7, "per_minute": fillers_per_min},
-            "pauses": {"count": 3, "longest_s": 2.25},
-            "length": {"verdict": verdict, "duration_s": 75.5},
-        },
+        "duration_s": 75.5,
+        "pace": {"value": pace, "unit": "chars/min"},
+        "fillers": {"total": 7, "per_minute": fillers_per_min},
+        "pauses": {"count": 3, "longest_s": 2.25},
+        "length": {"verdict": verdict, "duration_s": 75.5},
         "transcript": {"text": "嗯，我觉得 RAG 适合知识更新快的场景。"},
     }
 
@@ -111,15 +113,28 @@ def test_round_trip_keeps_question_audio_and_report() -> None:
     assert datetime.fromisoformat(a.created_at).tzinfo is not None
 
 
-def test_report_object_is_stored_through_to_dict() -> None:
-    class FakeReport:
-        def to_dict(self) -> dict[str, object]:
-            return report(150.0, 1.0, "too_long")
-
+def test_real_report_is_read_back_through_from_dict() -> None:
+    words = tuple(
+        Word(text, i * 0.5, i * 0.5 + 0.4)
+        for i, text in enumerate(
+            ["嗯，", "我", "觉得", "RAG", "适合", "知识", "更新", "快的", "场景。"]
+        )
+    )
+    transcript = Transcript("zh", 6.0, words, (Span(0.0, 4.5),))
+    original = Report(transcript, compute_metrics(transcript, Target(2, 4)), question_id=RAG.id)
     with Store.open() as store:
-        attempt_id = record(store, INTRO)
-        store.save_report(attempt_id, FakeReport())
-        assert store.get(attempt_id).length_verdict == "too_long"
+        attempt_id = record(store, RAG, samples=16_000 * 6)
+        assert store.report(attempt_id) is None
+        store.save_report(attempt_id, original)
+        assert store.report(attempt_id) == original
+        a = store.get(attempt_id)
+    m = original.metrics
+    assert (a.pace_value, a.pace_unit) == (m.pace.value, m.pace.unit)
+    assert (a.fillers_total, a.fillers_per_min) == (m.fillers.total, m.fillers.per_minute)
+    assert a.fillers_total is not None and a.fillers_total >= 1  # 嗯 at the start
+    assert (a.pauses_count, a.longest_pause_s) == (m.pauses.count, m.pauses.longest_s)
+    assert a.length_verdict == m.length.verdict == "too_long"
+    assert a.duration_s == 6.0
 
 
 def test_list_newest_first_and_filters() -> None:
