@@ -18,12 +18,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.core.errors import BadInput
-from kiosk.store import Attempt, Store
 
-SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+if TYPE_CHECKING:
+    from kiosk.store import Attempt, Store
+
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 EXPORT_FIELDS = (
     "id",
@@ -90,6 +92,8 @@ def register(sub: SubParsers) -> None:
 
 @contextmanager
 def _opened() -> Iterator[Store]:
+    from kiosk.store import Store
+
     store = Store.open()
     for notice in store.notices:
         print(f"kiosk: {notice.message}", file=sys.stderr)
