@@ -137,7 +137,7 @@ def test_missing_category_is_a_clear_error() -> None:
 def test_not_enough_unused_questions() -> None:
     # 13 project questions; 5 go to the first project step, 9 wanted by the second
     text = ROUNDS.replace("count = 2", "count = 5").replace("count = 3", "count = 9")
-    with pytest.raises(RoundError, match="step 3 .* needs 9 .* has 8 unused"):
+    with pytest.raises(RoundError, match=r"step 3 .* needs 9 .* has 8 unused"):
         compose_round(library(), "r1", 0, templates(text))
 
 
