@@ -1,0 +1,94 @@
+"""Messages the booth's screens exchange with their background work.
+
+Recorder and transcriber callbacks run on other threads; they never touch widgets. They
+post one of these (``post_message`` is thread-safe) and the screen reacts on the UI thread.
+Frequent ones define ``can_replace`` so a burst collapses to the latest value instead of
+flooding the queue.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from kiosk.core.ports import Progress, RecordingResult
+from kiosk.core.report import Report
+
+
+class RecordingStarted(Message):
+    """The input stream is open and audio is being written to ``path``."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__()
+        self.path = path
+
+
+class RecordingFailed(Message):
+    """The recorder could not start (no device, device busy): ``error`` says why."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+
+class DeviceLost(Message):
+    """The input device failed mid-answer; what was recorded so far is kept."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+
+class RecordingStopped(Message):
+    """The recorder closed the file; ``result`` says what was kept."""
+
+    def __init__(self, result: RecordingResult, reason: str) -> None:
+        super().__init__()
+        self.result = result
+        self.reason = reason
+
+
+class TranscriptionProgress(Message):
+    """How far transcription has got. Only the latest one matters."""
+
+    def __init__(self, progress: Progress) -> None:
+        super().__init__()
+        self.progress = progress
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, TranscriptionProgress)
+
+
+class SpeakingDone(Message):
+    """The question has been read aloud (or reading was stopped)."""
+
+
+class ModelReady(Message):
+    """The speech model finished loading in the background."""
+
+
+class AnalysisStatus(Message):
+    """A step of processing began (decoding, loading the model, transcribing)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class AnalysisDone(Message):
+    """The answer was transcribed and measured; ``report`` is a ``kiosk.core.report.Report``."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__()
+        self.report = report
+
+
+class AnalysisFailed(Message):
+    """Processing failed; ``error`` says why (the recording itself is kept)."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+
+class NoSpeech(Message):
+    """The recording holds no speech: nothing to report, nothing invented."""

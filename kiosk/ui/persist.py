@@ -1,0 +1,56 @@
+"""Saving settings changed in the booth back to the config TOML file.
+
+Only the keys the settings screen edits are rewritten; every other key already in the file
+(extra banks, output device, …) is kept. The standard library reads TOML but cannot write
+it, and the file is a flat table of strings, numbers, booleans and string lists, so a small
+writer is enough. The file is replaced atomically so a crash never leaves half a config.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import ConfigError, Settings
+
+EDITED = ("language", "tts", "tts_rate", "input_device", "model_dir", "auto_stop_silence_s")
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a valid TOML string
+
+
+def dumps(values: dict[str, Any]) -> str:
+    """A flat TOML table; ``None`` values are left out (unset)."""
+    return "".join(f"{key} = {_value(v)}\n" for key, v in values.items() if v is not None)
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    """Write the edited fields of ``settings`` into ``path``, keeping its other keys."""
+    values: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot update, fix or remove it first: {exc}") from None
+    for key in EDITED:
+        values[key] = getattr(settings, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(dumps(values))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

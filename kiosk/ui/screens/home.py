@@ -1,0 +1,157 @@
+"""Home: choose what to practise — a category or bank, a mock round, a timing drill.
+
+Everything is one tree so the keyboard (arrows, enter) and the mouse both work the same
+way; the panel beside it describes the highlighted entry before the user commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets.tree import TreeNode
+
+from kiosk.ui.practice import Practice, QuestionLike
+from kiosk.ui.screens.base import BoothScreen
+from kiosk.ui.widgets.meters import clock_text
+
+LANGUAGES: tuple[str | None, ...] = (None, "zh", "en")
+LANGUAGE_NAMES = {None: "all languages", "zh": "中文", "en": "English"}
+DRILL_TAG = "drill"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a tree leaf starts: a ready practice, or one built on demand (a round)."""
+
+    title: str
+    about: str
+    start: Callable[[], Practice]
+
+
+def _question_label(q: QuestionLike) -> Text:
+    return Text.assemble(
+        q.text, (f"  {clock_text(q.target.low)}–{clock_text(q.target.high)}", "dim")
+    )
+
+
+def _run_from(title: str, qs: Sequence[QuestionLike], index: int) -> Entry:
+    practice = Practice(title, tuple(qs), index)
+    about = f"{title}\n\n{qs[index].text}\n\nThen {len(qs) - index - 1} more in this group."
+    return Entry(title, about, lambda: practice)
+
+
+class HomeScreen(BoothScreen):
+    """The start of every practice."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "language", "Language"),
+        Binding("s", "settings", "Settings"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.language: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="home"):
+            yield Tree("Practise", id="menu")
+            yield Static(id="about")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._rebuild()
+        self.query_one(Tree).focus()
+        errors = getattr(self.booth.library, "errors", ())
+        if errors:
+            self.notify(
+                f"{len(errors)} question bank problem(s) skipped; run `kiosk banks check`. "
+                f"First: {errors[0]}",
+                severity="warning",
+                timeout=10,
+            )
+
+    # --- building the tree ----------------------------------------------------------------
+
+    def _questions(self) -> list[QuestionLike]:
+        lang = self.language
+        return [q for q in self.booth.library.questions if lang is None or q.language == lang]
+
+    def _rebuild(self) -> None:
+        self.sub_title = f"Language: {LANGUAGE_NAMES[self.language]}  (l to change)"
+        tree: Tree[Entry] = self.query_one(Tree)
+        tree.clear()
+        tree.show_root = False
+        qs = self._questions()
+        self._add_groups(tree.root.add("By category", expand=True), qs, lambda q: q.category)
+        self._add_groups(tree.root.add("By bank"), qs, self._bank_title)
+        self._add_rounds(tree.root.add("Mock interview round", expand=True))
+        self._add_drills(tree.root.add("Self-introduction timing drill", expand=True), qs)
+        tree.move_cursor_to_line(0)
+
+    def _bank_title(self, q: QuestionLike) -> str:
+        bank = self.booth.library.bank(q.bank_id)
+        return bank.title if bank is not None else q.bank_id
+
+    def _add_groups(
+        self, parent: TreeNode[Entry], qs: list[QuestionLike], key: Callable[[Any], str]
+    ) -> None:
+        groups: dict[str, list[QuestionLike]] = {}
+        for q in qs:
+            if DRILL_TAG not in q.tags:
+                groups.setdefault(key(q), []).append(q)
+        for name, members in groups.items():
+            node = parent.add(Text.assemble(name, (f"  {len(members)}", "dim")))
+            for i, q in enumerate(members):
+                node.add_leaf(_question_label(q), data=_run_from(name, members, i))
+
+    def _add_drills(self, parent: TreeNode[Entry], qs: list[QuestionLike]) -> None:
+        drills = sorted((q for q in qs if DRILL_TAG in q.tags), key=lambda q: q.target.high)
+        for q in drills:
+            label = Text.assemble((f"{clock_text(q.target.high)} ", "bold"), f"[{q.language}] ")
+            label.append(q.text)
+            parent.add_leaf(label, data=_run_from("Timing drill", [q], 0))
+        if not drills:
+            parent.add_leaf(Text("no drills in this language", "dim"))
+
+    def _add_rounds(self, parent: TreeNode[Entry]) -> None:
+        from kiosk.ui.rounds import round_entries
+
+        entries = round_entries(self.booth.library, self.language, self.booth.seed)
+        for title, about, start in entries:
+            parent.add_leaf(title, data=Entry(title, about, start))
+        if not entries:
+            parent.add_leaf(Text("no round templates for this language", "dim"))
+
+    # --- reacting ---------------------------------------------------------------------
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Entry]) -> None:
+        entry = event.node.data
+        about = self.query_one("#about", Static)
+        if entry is not None:
+            about.update(entry.about)
+        else:
+            about.update(Text.assemble((str(event.node.label), "bold"), "\n\nenter: open"))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[Entry]) -> None:
+        entry = event.node.data
+        if entry is not None:
+            self.booth.ask(entry.start(), replace=False)
+
+    def action_language(self) -> None:
+        i = LANGUAGES.index(self.language)
+        self.language = LANGUAGES[(i + 1) % len(LANGUAGES)]
+        self._rebuild()
+
+    def action_settings(self) -> None:
+        from kiosk.ui.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())

@@ -1,0 +1,121 @@
+"""Question: the question shown large and read aloud; the user starts answering when ready.
+
+Reading aloud runs in a thread worker because ``Speaker.speak`` blocks until done; replay,
+mute, skip and starting to answer all stop the voice first so it never talks over the user.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical
+from textual.widgets import Footer, Header, Static
+
+from kiosk.ui.messages import SpeakingDone
+from kiosk.ui.practice import Asked, Practice
+from kiosk.ui.screens.base import BoothScreen
+from kiosk.ui.widgets.meters import clock_text
+
+
+def describe(asked: Asked, practice: Practice) -> Text:
+    """The small line above a question: where it comes from and how long to speak."""
+    q = asked.question
+    kind = "追问 follow-up" if asked.follow_up_of else str(q.kind)
+    target = f"{clock_text(q.target.low)}–{clock_text(q.target.high)}"
+    return Text.assemble(
+        (practice.title, "bold"),
+        f"  ·  {practice.position}  ·  {q.category}  ·  {kind}  ·  target ",
+        (target, "bold"),
+    )
+
+
+class QuestionScreen(BoothScreen):
+    """Shows (and speaks) one question."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space,enter", "answer", "Answer", priority=True),
+        Binding("r", "replay", "Replay"),
+        Binding("m", "mute", "Mute/unmute"),
+        Binding("s", "skip", "Skip"),
+        Binding("escape", "home", "Home"),
+    ]
+
+    def __init__(self, practice: Practice, asked: Asked) -> None:
+        super().__init__()
+        self.practice = practice
+        self.asked = asked
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="question-box"):
+            yield Static(describe(self.asked, self.practice), id="question-meta")
+            yield Static(self.asked.text, id="question-text")
+            yield Static(id="voice-status")
+            with Center():
+                yield Static("Press space when you are ready to answer", id="question-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.practice.title
+        self._speak()
+        self.booth.preload_model()
+
+    def _speak(self) -> None:
+        status = self.query_one("#voice-status", Static)
+        if not self.booth.voice_on():
+            status.update("🔇 voice off" if self.booth.tts_muted else "text only")
+            return
+        status.update("🔊 reading the question…")
+        self._read_aloud(self.asked.spoken, self.asked.language)
+
+    @work(thread=True, exclusive=True, group="speak", exit_on_error=False)
+    def _read_aloud(self, text: str, language: str) -> None:
+        try:
+            self.booth.speaker.speak(text, language)  # type: ignore[arg-type]
+        finally:
+            self.post_message(SpeakingDone())
+
+    def on_speaking_done(self, _: SpeakingDone) -> None:
+        if self.is_mounted:
+            self.query_one("#voice-status", Static).update("")
+
+    def _hush(self) -> None:
+        self.booth.speaker.stop()
+
+    def action_answer(self) -> None:
+        from kiosk.ui.screens.recording import RecordingScreen
+
+        self._hush()
+        self.booth.switch_screen(RecordingScreen(self.practice, self.asked))
+
+    def action_replay(self) -> None:
+        self._hush()
+        if self.booth.tts_muted:
+            self.booth.tts_muted = False
+        self._speak()
+
+    def action_mute(self) -> None:
+        self.booth.tts_muted = not self.booth.tts_muted
+        if self.booth.tts_muted:
+            self._hush()
+            self.query_one("#voice-status", Static).update("🔇 voice off")
+            self.notify("Voice off (m to turn it back on)", timeout=3)
+        else:
+            self._speak()
+
+    def action_skip(self) -> None:
+        self._hush()
+        following = self.practice.next()
+        if following is None:
+            self.notify("That was the last question of this practice.")
+            self.booth.go_home()
+        else:
+            self.booth.ask(following, replace=True)
+
+    def action_home(self) -> None:
+        self._hush()
+        self.booth.go_home()

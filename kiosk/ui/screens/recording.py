@@ -1,0 +1,228 @@
+"""Recording: the answer goes to disk as it is spoken, with a live timer and level meter.
+
+Opening and closing the input stream happen in thread workers; the recorder's callbacks run
+on its audio thread and only touch :class:`LiveInput` (numbers) or post a message. A timer
+polls those numbers at 12 Hz, so the UI redraws at a steady rate however fast audio
+arrives. Whatever happens, what was recorded stays on disk and the user is told where.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar, Literal
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Static
+
+from kiosk.config import data_dir
+from kiosk.core.ports import Recorder, RecordingResult
+from kiosk.ui.live import LiveInput, StopRule
+from kiosk.ui.messages import DeviceLost, RecordingFailed, RecordingStarted, RecordingStopped
+from kiosk.ui.practice import Asked, Practice
+from kiosk.ui.screens.base import BoothScreen
+from kiosk.ui.screens.question import describe
+from kiosk.ui.widgets.meters import LevelMeter, TargetBar, clock_text
+
+State = Literal["opening", "recording", "stopping", "failed", "lost"]
+POLL_HZ = 12
+STOP_NOTES = {
+    "cap": "Stopped at the time limit (twice the target).",
+    "silence": "Stopped after silence.",
+}
+
+
+def recording_path(question_id: str, when: datetime | None = None) -> Path:
+    """``<data dir>/recordings/<timestamp>-<question id>.wav``."""
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return data_dir() / "recordings" / f"{stamp}-{question_id}.wav"
+
+
+class RecordingScreen(BoothScreen):
+    """Records one answer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space,enter", "stop", "Stop", priority=True),
+        Binding("r", "again", "Try again"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, practice: Practice, asked: Asked) -> None:
+        super().__init__()
+        self.practice = practice
+        self.asked = asked
+        self.state: State = "opening"
+        self.live = LiveInput()
+        self.rule = StopRule(2 * asked.target.high)
+        self.path: Path | None = None
+        self.kept: RecordingResult | None = None
+        self._recorder: Recorder | None = None
+        self._started_at = 0.0
+        self._poll: Timer | None = None
+        self._lost_error: Exception | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="rec-box"):
+            yield Static("○ opening the microphone…", id="rec-indicator")
+            yield Static(describe(self.asked, self.practice), id="rec-meta")
+            yield Static(self.asked.text, id="rec-question")
+            yield TargetBar(self.asked.target, self.rule.cap_s, id="target-bar")
+            yield Static("Input level", classes="caption")
+            yield LevelMeter(id="level")
+            yield Static(id="problem")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        settings = self.booth.settings
+        self.live = LiveInput(settings.auto_stop_silence_s)
+        self.path = recording_path(self.asked.id, self.booth.services.wall_clock())
+        self._open(self.path)
+
+    # --- state and key hints -------------------------------------------------------------
+
+    def _set_state(self, state: State) -> None:
+        self.state = state
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop":
+            return self.state == "recording" or (self.state == "lost" and self._kept_any())
+        if action == "again":
+            return self.state in ("failed", "lost")
+        return True
+
+    def _kept_any(self) -> bool:
+        return self.kept is not None and self.kept.samples > 0
+
+    # --- opening --------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="recorder", exit_on_error=False)
+    def _open(self, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            recorder = self.booth.services.recorder_factory(self.booth.settings)
+            recorder.start(path, on_audio=self.live.feed, on_error=self._device_failed)
+        except Exception as exc:  # shown to the user on the UI thread
+            self.post_message(RecordingFailed(exc))
+            return
+        self._recorder = recorder
+        self.post_message(RecordingStarted(path))
+
+    def _device_failed(self, error: Exception) -> None:
+        """Recorder callback, on the audio thread."""
+        self.post_message(DeviceLost(error))
+
+    def on_recording_started(self, _: RecordingStarted) -> None:
+        self._started_at = self.booth.now()
+        self.query_one("#rec-indicator", Static).update("● REC   recording — press space to stop")
+        self.query_one("#rec-indicator").add_class("live")
+        self._set_state("recording")
+        self._poll = self.set_interval(1 / POLL_HZ, self._tick)
+        self._tick()
+
+    def on_recording_failed(self, event: RecordingFailed) -> None:
+        self._set_state("failed")
+        self._show_problem(
+            f"Cannot record: {event.error}\n"
+            "Check that a microphone is plugged in and not in use by another program, or pick "
+            "another input device in Settings (s on the home screen). r: try again · esc: back."
+        )
+
+    # --- while recording --------------------------------------------------------------------
+
+    def elapsed(self) -> float:
+        return max(0.0, self.booth.now() - self._started_at)
+
+    def _tick(self) -> None:
+        if self.state != "recording":
+            return
+        elapsed = self.elapsed()
+        self.query_one(TargetBar).elapsed = elapsed
+        self.query_one(LevelMeter).level = self.live.level
+        reason = self.rule.reason(elapsed, self.live)
+        if reason is not None:
+            self._finish(reason)
+
+    def action_stop(self) -> None:
+        if self.state == "recording":
+            self._finish("key")
+        elif self.state == "lost" and self.kept is not None and self._kept_any():
+            self._process(self.kept)
+
+    def action_cancel(self) -> None:
+        if self.state == "recording":
+            self._finish("cancel")
+        elif self.state != "stopping":
+            self.booth.ask(self.practice, self.asked, replace=True)
+
+    def action_again(self) -> None:
+        if self.state in ("failed", "lost"):
+            self.booth.switch_screen(RecordingScreen(self.practice, self.asked))
+
+    def on_device_lost(self, event: DeviceLost) -> None:
+        if self.state != "recording":
+            return
+        self._lost_error = event.error
+        self._finish("lost")
+
+    # --- stopping ---------------------------------------------------------------------------
+
+    def _finish(self, reason: str) -> None:
+        self._set_state("stopping")
+        if self._poll is not None:
+            self._poll.stop()
+        self.query_one("#rec-indicator").remove_class("live")
+        self.query_one("#rec-indicator", Static).update("■ stopped")
+        self._close(reason)
+
+    @work(thread=True, exclusive=True, group="recorder", exit_on_error=False)
+    def _close(self, reason: str) -> None:
+        recorder = self._recorder
+        assert recorder is not None
+        try:
+            result = recorder.stop()
+        except Exception as exc:
+            self.post_message(RecordingFailed(exc))
+            return
+        self.post_message(RecordingStopped(result, reason))
+
+    def on_recording_stopped(self, event: RecordingStopped) -> None:
+        self.kept = event.result
+        if event.reason == "lost":
+            self._set_state("lost")
+            self._show_lost(event.result)
+        elif event.reason == "cancel":
+            self.notify(f"Answer cancelled. The recording is kept in {event.result.path}")
+            self.booth.ask(self.practice, self.asked, replace=True)
+        else:
+            if event.reason in STOP_NOTES:
+                self.notify(STOP_NOTES[event.reason], timeout=4)
+            self._process(event.result)
+
+    def _show_lost(self, kept: RecordingResult) -> None:
+        error = self._lost_error or "device failed"
+        what = (
+            f"{clock_text(kept.duration)} kept in {kept.path}. enter: analyse what was kept · "
+            if kept.samples
+            else "Nothing was recorded. "
+        )
+        self._show_problem(
+            f"The microphone stopped working mid-answer: {error}\n{what}"
+            "r: reconnect it and try again · esc: back to the question."
+        )
+
+    def _show_problem(self, text: str) -> None:
+        self.query_one("#rec-indicator", Static).update("■ not recording")
+        problem = self.query_one("#problem", Static)
+        problem.update(text)
+        problem.add_class("shown")
+
+    def _process(self, result: RecordingResult) -> None:
+        from kiosk.ui.screens.processing import ProcessingScreen
+
+        self.booth.switch_screen(ProcessingScreen(self.practice, self.asked, result))

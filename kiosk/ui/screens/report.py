@@ -1,0 +1,90 @@
+"""Report: how the answer was delivered, the transcript marked up, and what to do next.
+
+The natural next step is the interviewer's follow-up (追问), so it is shown under the
+transcript with its own key; retry, next and home are one key each.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from kiosk.core.ports import RecordingResult
+from kiosk.core.report import Report
+from kiosk.render import transcript_text
+from kiosk.ui.practice import Asked, Practice
+from kiosk.ui.screens.base import BoothScreen
+from kiosk.ui.screens.question import describe
+from kiosk.ui.widgets.report_cards import ReportCards
+
+
+class ReportScreen(BoothScreen):
+    """The result of one answer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "follow_up", "Answer follow-up"),
+        Binding("r", "retry", "Retry"),
+        Binding("n", "next", "Next question"),
+        Binding("escape,h", "home", "Home"),
+    ]
+
+    def __init__(
+        self, practice: Practice, asked: Asked, report: Report, result: RecordingResult
+    ) -> None:
+        super().__init__()
+        self.practice = practice
+        self.asked = asked
+        self.report = report
+        self.result = result
+        self.follow_up = asked.follow_up()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="report-box"):
+            yield Static(describe(self.asked, self.practice), id="report-meta")
+            yield Static(self.asked.text, id="report-question")
+            yield ReportCards(self.report.metrics, id="cards")
+            yield Static(transcript_text(self.report), id="transcript")
+            yield Static(
+                "Highlighted: fillers (counts are lower bounds — the transcriber drops some). "
+                "⏸ marks a pause where it happened.",
+                id="report-legend",
+            )
+            if self.follow_up is not None:
+                yield Static(
+                    Text.assemble(
+                        ("追问 Follow-up  ", "bold"),
+                        self.follow_up.text,
+                        ("   — press f to answer it", "dim"),
+                    ),
+                    id="follow-up",
+                )
+            yield Static(f"Recording: {self.result.path}", id="report-path")
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "follow_up":
+            return self.follow_up is not None
+        if action == "next":
+            return self.practice.next() is not None
+        return True
+
+    def action_follow_up(self) -> None:
+        if self.follow_up is not None:
+            self.booth.ask(self.practice, self.follow_up, replace=True)
+
+    def action_retry(self) -> None:
+        self.booth.ask(self.practice, self.asked, replace=True)
+
+    def action_next(self) -> None:
+        following = self.practice.next()
+        if following is not None:
+            self.booth.ask(following, replace=True)
+
+    def action_home(self) -> None:
+        self.booth.go_home()
