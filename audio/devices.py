@@ -8,6 +8,9 @@ are pure functions over :class:`DeviceInfo` lists so they can be tested without 
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import logging
 import threading
 from dataclasses import asdict, dataclass
 from types import ModuleType
@@ -20,6 +23,8 @@ Kind = Literal["input", "output"]
 _FLAG = {"input": "--input-device", "output": "--output-device"}
 _WHAT = {"input": "plug a microphone", "output": "connect a speaker or headphones"}
 _lock = threading.Lock()
+_log = logging.getLogger("audio.native")
+_keep: list[object] = []  # the C callback must outlive the library holding it
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +47,29 @@ class DeviceInfo:
         return asdict(self)
 
 
+def _silence_native_logs() -> None:
+    """Route ALSA's own error messages to logging.
+
+    libasound prints diagnostics (``ALSA lib pcm.c: ...``) straight to file descriptor 2,
+    which is the terminal the TUI draws on. (PortAudio's "Expression ... failed" lines on a
+    failing device cannot be redirected: Debian's library does not export its print hook.)
+    """
+    if _keep:
+        return
+    handler = ctypes.CFUNCTYPE(
+        None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+    )(lambda file, line, func, err, fmt: _log.debug("alsa: %s:%s %s", file, line, fmt))
+    _keep.append(handler)
+    try:
+        lib = ctypes.CDLL(ctypes.util.find_library("asound") or "libasound.so.2")
+        lib.snd_lib_error_set_handler(handler)
+    except (OSError, AttributeError):
+        pass
+
+
 def sounddevice() -> ModuleType:
     """Import sounddevice, turning a missing PortAudio library into a clear error."""
+    _silence_native_logs()
     try:
         import sounddevice as sd
     except OSError:

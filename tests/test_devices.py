@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -115,3 +116,24 @@ def test_kiosk_devices_command(
     listed = json.loads(capsys.readouterr().out)
     virt = next(d for d in listed if d["name"] == "virtmic")
     assert virt["hostapi"] == "ALSA" and virt["max_input_channels"] > 0
+
+
+_ALSA_ERROR = """
+import ctypes, sys
+if sys.argv[1] == "quiet":
+    from audio.devices import sounddevice
+    sounddevice()
+lib = ctypes.CDLL("libasound.so.2")
+handle = ctypes.c_void_p()
+assert lib.snd_pcm_open(ctypes.byref(handle), b"no-such-pcm", 1, 0) < 0
+"""
+
+
+def test_alsa_messages_never_reach_the_terminal() -> None:
+    """libasound writes errors to fd 2 (over the TUI) unless its handler is replaced."""
+    root = Path(__file__).resolve().parents[1]
+    run = [sys.executable, "-c", _ALSA_ERROR]
+    loud = subprocess.run([*run, "loud"], cwd=root, capture_output=True, text=True)
+    quiet = subprocess.run([*run, "quiet"], cwd=root, capture_output=True, text=True)
+    assert loud.returncode == 0 and "ALSA lib" in loud.stderr
+    assert quiet.returncode == 0 and quiet.stderr == ""

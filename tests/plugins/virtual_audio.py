@@ -14,6 +14,7 @@ what the tests exercise:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -117,6 +118,7 @@ class PulseAudio:
 
     runtime_dir: Path
     env: dict[str, str]
+    server: subprocess.Popen[bytes]
 
     def feed(self, path: Path) -> subprocess.Popen[bytes]:
         """Start playing ``path`` into the virtual microphone; wait on the result to finish."""
@@ -149,16 +151,23 @@ def _wait_ready(env: dict[str, str], server: subprocess.Popen[bytes], log: Path)
     pytest.fail("PulseAudio did not become ready within 15 s")
 
 
-@pytest.fixture(scope="session")
-def pulse_virtual_audio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseAudio]:
-    """Start the private PulseAudio for the session and point this process at it."""
+def _require_pulse() -> None:
     missing = [t for t in ("pulseaudio", "pactl", "paplay", "parec") if not shutil.which(t)]
     if missing:
         pytest.skip(
             f"{', '.join(missing)} not installed "
             "(apt install pulseaudio pulseaudio-utils libasound2-plugins)"
         )
-    runtime = tmp_path_factory.mktemp("xdg", numbered=True)
+
+
+@contextlib.contextmanager
+def running_pulse(runtime: Path) -> Iterator[PulseAudio]:
+    """A private PulseAudio in ``runtime`` (its XDG_RUNTIME_DIR) until the block ends.
+
+    Only subprocesses get its environment (``PulseAudio.env``); see :func:`use_pulse`.
+    """
+    _require_pulse()
+    runtime.mkdir(parents=True, exist_ok=True)
     runtime.chmod(0o700)
     log = runtime / "pulse.log"
     env = {
@@ -173,6 +182,7 @@ def pulse_virtual_audio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pu
          "--use-pid-file=no", f"--log-target=file:{log}"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
+    awake: subprocess.Popen[bytes] | None = None
     try:
         _wait_ready(env, server, log)
         # An idle null sink sleeps; a reader on its monitor keeps the first callback prompt.
@@ -180,25 +190,39 @@ def pulse_virtual_audio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pu
             ["parec", "--device=vmic_feed.monitor", "--latency-msec=20"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        mp = pytest.MonkeyPatch()
-        for key in ("XDG_RUNTIME_DIR", "PULSE_SERVER"):
-            mp.setenv(key, env[key])
-        mp.delenv("PULSE_SINK", raising=False)
-        mp.delenv("PULSE_SOURCE", raising=False)
-        from audio.devices import reinitialize
-
-        reinitialize()
-        try:
-            yield PulseAudio(runtime_dir=runtime, env=env)
-        finally:
-            mp.undo()
-            reinitialize()
-            awake.terminate()
-            awake.wait(5)
+        yield PulseAudio(runtime_dir=runtime, env=env, server=server)
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        for proc in (awake, server):
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+
+@contextlib.contextmanager
+def use_pulse(pulse: PulseAudio) -> Iterator[None]:
+    """Point this process (environment and PortAudio) at ``pulse`` until the block ends."""
+    from audio.devices import reinitialize
+
+    mp = pytest.MonkeyPatch()
+    for key in ("XDG_RUNTIME_DIR", "PULSE_SERVER"):
+        mp.setenv(key, pulse.env[key])
+    mp.delenv("PULSE_SINK", raising=False)
+    mp.delenv("PULSE_SOURCE", raising=False)
+    reinitialize()
+    try:
+        yield
+    finally:
+        mp.undo()
+        reinitialize()
+
+
+@pytest.fixture(scope="session")
+def pulse_virtual_audio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseAudio]:
+    """The private PulseAudio for the session, with this process pointed at it."""
+    _require_pulse()
+    with running_pulse(tmp_path_factory.mktemp("xdg")) as pulse, use_pulse(pulse):
+        yield pulse

@@ -1,0 +1,228 @@
+"""Recording the user's answer from a real microphone, straight to a crash-safe WAV.
+
+PortAudio calls our callback on its own real-time thread, which must never block, so the
+callback only copies each int16 block onto a queue. A writer thread appends the blocks to a
+:class:`~audio.wav.WavWriter` (flushed as they arrive; see ``audio/wav.py``) and then hands
+them, as float32, to ``on_audio`` for the level meter and streaming transcription.
+
+We ask the device for int16: it is what goes to disk, and ALSA's ``file`` plugin (the test
+microphone) only delivers int16 correctly. Durations are counted in samples, never by the
+wall clock. Whatever goes wrong mid-recording — the device vanishes, stops delivering audio
+or the disk fills — is reported once through ``on_error`` and what was recorded stays on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from audio.devices import DeviceInfo, resolve_input, sounddevice
+from audio.wav import WavWriter
+from kiosk.core.errors import DeviceError, KioskError
+from kiosk.core.ports import SAMPLE_RATE, AudioCallback, ErrorCallback, RecordingResult
+
+_STOP = object()
+_FAILED = object()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class SoundDeviceRecorder:
+    """:class:`~kiosk.core.ports.Recorder` over ``sounddevice.InputStream``.
+
+    ``max_seconds`` caps the recording: writing stops exactly at the cap, ``finished`` is
+    set and ``on_finished("cap")`` is called; the caller still calls :meth:`stop`.
+    ``finished`` is also set when the device fails (reason ``"error"``) and by ``stop``.
+    If no audio arrives for ``stall_seconds`` the device is reported as failed.
+    """
+
+    def __init__(
+        self,
+        device: str | int | None = None,
+        sample_rate: int = SAMPLE_RATE,
+        block_ms: int = 50,
+        max_seconds: float | None = None,
+        stall_seconds: float = 5.0,
+        on_finished: Callable[[str], None] | None = None,
+    ) -> None:
+        self.device = device
+        self.sample_rate = sample_rate
+        self.blocksize = max(1, sample_rate * block_ms // 1000)
+        self.max_samples = None if max_seconds is None else int(max_seconds * sample_rate)
+        self.stall_seconds = stall_seconds
+        self.on_finished = on_finished
+        self._stream: Any = None
+        self._thread: threading.Thread | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        """Fresh per-recording state (a recorder may be reused for the next answer)."""
+        self.finished = threading.Event()
+        self.finish_reason: str | None = None
+        self.overflows = 0
+        self.device_info: DeviceInfo | None = None
+        self._writer: WavWriter | None = None
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._queued = 0
+        self._stopping = False
+        self._on_audio: AudioCallback | None = None
+        self._on_error: ErrorCallback | None = None
+
+    @property
+    def samples(self) -> int:
+        """Samples written to disk so far."""
+        return self._writer.samples if self._writer else 0
+
+    @property
+    def elapsed(self) -> float:
+        return self.samples / self.sample_rate
+
+    def start(
+        self,
+        path: Path,
+        on_audio: AudioCallback | None = None,
+        on_error: ErrorCallback | None = None,
+    ) -> None:
+        if self._stream is not None:
+            raise RuntimeError("recorder already started")
+        sd = sounddevice()
+        info = resolve_input(self.device)
+        self._reset()
+        self.device_info, self._on_audio, self._on_error = info, on_audio, on_error
+        try:
+            stream = sd.InputStream(
+                device=info.index, channels=1, samplerate=self.sample_rate, dtype="int16",
+                blocksize=self.blocksize, callback=self._callback,
+                finished_callback=self._stream_finished,
+            )  # fmt: skip
+        except (sd.PortAudioError, ValueError) as exc:
+            raise self._open_error(info, exc) from None
+        self._writer = WavWriter(Path(path), self.sample_rate)
+        self._stream = stream
+        self._thread = threading.Thread(target=self._write_loop, name="recorder", daemon=True)
+        self._thread.start()
+        try:
+            stream.start()
+        except sd.PortAudioError as exc:
+            self._stopping = True
+            self._shutdown()
+            Path(path).unlink(missing_ok=True)
+            raise self._open_error(info, exc) from None
+
+    def _open_error(self, info: DeviceInfo, exc: BaseException) -> DeviceError:
+        return DeviceError(
+            f"cannot record from input device '{info.name}' ({info.index}): {_reason(exc)}; "
+            "is another program using it? choose another with --input-device, "
+            "see `kiosk devices`"
+        )
+
+    def _callback(self, indata: npt.NDArray[np.int16], frames: int, _t: Any, status: Any) -> None:
+        """PortAudio's thread: copy and queue, nothing else."""
+        if status.input_overflow:
+            self.overflows += 1
+        self._queue.put(indata[:, 0].copy())
+        self._queued += frames
+        if self.max_samples is not None and self._queued >= self.max_samples:
+            raise sounddevice().CallbackStop
+
+    def _stream_finished(self) -> None:
+        """The stream became inactive: fine if we stopped it or hit the cap, else a failure."""
+        capped = self.max_samples is not None and self._queued >= self.max_samples
+        if not (self._stopping or capped):
+            self._queue.put(_FAILED)
+
+    def _write_loop(self) -> None:
+        last_block = time.monotonic()
+        while True:
+            try:
+                item = self._queue.get(timeout=0.1)
+            except queue.Empty:
+                stalled = time.monotonic() - last_block > self.stall_seconds
+                if stalled and not self._stopping and self.finish_reason is None:
+                    self._fail("delivers no audio")
+                continue
+            if item is _STOP:
+                return
+            if item is _FAILED:
+                if not self._stopping and self.finish_reason is None:
+                    self._fail("stopped working")
+                continue
+            last_block = time.monotonic()
+            if self.finish_reason is None:
+                self._write(item)
+
+    def _write(self, block: npt.NDArray[np.int16]) -> None:
+        writer = self._writer
+        assert writer is not None
+        if self.max_samples is not None:
+            block = block[: max(0, self.max_samples - writer.samples)]
+        try:
+            writer.write(block)
+        except OSError as exc:
+            self._finish("error")
+            self._report(KioskError(f"cannot write the recording to {writer.path}: {_reason(exc)}"))
+            return
+        if self._on_audio is not None and block.size:
+            try:
+                self._on_audio(block.astype(np.float32) / 32768.0)
+            except Exception as exc:  # a UI bug must not lose the recording
+                self._report(exc)
+        if self.max_samples is not None and writer.samples >= self.max_samples:
+            self._finish("cap")
+
+    def _fail(self, what: str) -> None:
+        self._finish("error")
+        name = self.device_info.name if self.device_info else "?"
+        path = self._writer.path if self._writer else "?"
+        self._report(
+            DeviceError(
+                f"input device '{name}' {what} after {self.elapsed:.1f} s; "
+                f"what was recorded is kept in {path}; check the microphone and try again"
+            )
+        )
+
+    def _finish(self, reason: str) -> None:
+        if self.finish_reason is None:
+            self.finish_reason = reason
+            self.finished.set()
+            if self.on_finished is not None:
+                self.on_finished(reason)
+
+    def _report(self, exc: Exception) -> None:
+        if self._on_error is not None:
+            self._on_error(exc)
+
+    def _shutdown(self) -> None:
+        """Close the stream, drain the queue and close the WAV; tolerant of a dead device."""
+        sd = sounddevice()
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            with contextlib.suppress(sd.PortAudioError):
+                stream.stop()
+            with contextlib.suppress(sd.PortAudioError):
+                stream.close()
+        if self._thread is not None:
+            self._queue.put(_STOP)
+            self._thread.join()
+            self._thread = None
+
+    def stop(self) -> RecordingResult:
+        """Stop recording and return what is on disk (counted in samples)."""
+        if self._writer is None:
+            raise RuntimeError("recorder was not started")
+        self._stopping = True
+        self._shutdown()
+        samples = self._writer.close()
+        self._finish("stopped")
+        return RecordingResult(self._writer.path, samples, self.sample_rate, self.overflows)
