@@ -332,6 +332,8 @@ class Store:
         """Keep the report (a ``Report`` or its ``to_dict()``) and its summary numbers."""
         data = report if isinstance(report, Mapping) else getattr(report, "to_dict")()  # noqa: B009
         values = {k: v for k, v in summary_of(data).items() if k in _SUMMARY_COLUMNS or v}
+        if self.get(attempt_id).duration_s is not None:
+            values.pop("duration_s", None)  # the recording's own length stays authoritative
         self._update(
             attempt_id,
             status="analysed",

@@ -1,0 +1,195 @@
+"""``kiosk history`` end to end through ``kiosk.cli.main`` on a real store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import stat
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from audio.wav import WavWriter
+from kiosk.cli import main
+from kiosk.config import data_dir
+from kiosk.core.metrics import compute_metrics
+from kiosk.core.report import Report
+from kiosk.core.target import Target
+from kiosk.core.transcript import Span, Transcript, Word
+from kiosk.store import DB_NAME, Store
+from questions.model import Kind, Question
+
+RAG = Question(
+    id="zh-llm-rag-01",
+    bank_id="zh-ai-pm",
+    language="zh",
+    category="大模型认知",
+    kind=Kind.KNOWLEDGE,
+    text="RAG 和微调分别适合什么场景？",
+    target=Target(2, 4),
+)
+INTRO = Question(
+    id="en-intro-01",
+    bank_id="en-pm",
+    language="en",
+    category="Self-introduction",
+    kind=Kind.INTRO,
+    text="Tell me about yourself.",
+    target=Target(60, 120),
+)
+
+
+def _report(question: Question, texts: list[str]) -> Report:
+    words = tuple(Word(t, i * 0.5, i * 0.5 + 0.4) for i, t in enumerate(texts))
+    transcript = Transcript(question.language, len(texts) * 0.5 + 1, words, (Span(0.0, 4.5),))
+    metrics = compute_metrics(transcript, question.target)
+    return Report(transcript, metrics, question_id=question.id, question_text=question.text)
+
+
+ZH_WORDS = ["嗯，", "我", "觉得", "RAG", "适合", "知识", "更新", "快的", "场景。"]
+EN_WORDS = ["Um,", "I", "lead", "product", "for", "an", "AI", "health", "app."]
+
+
+@pytest.fixture(autouse=True)
+def wide(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # keep table rows on one line
+
+
+SAVED: dict[int, Report] = {}
+
+
+@pytest.fixture
+def history() -> dict[str, int]:
+    """Two analysed answers and one recorded but not analysed."""
+    ids = {}
+    SAVED.clear()
+    with Store.open() as store:
+        for name, question, words in (("zh", RAG, ZH_WORDS), ("en", INTRO, EN_WORDS)):
+            path = store.new_recording_path(question.id)
+            with WavWriter(path, 16_000) as w:
+                w.write(np.zeros(16_000, dtype=np.float32))
+            ids[name] = store.begin_attempt(question, path)
+            store.finish_recording(ids[name], 16_000 * 5, 16_000)
+            SAVED[ids[name]] = _report(question, words)
+            store.save_report(ids[name], SAVED[ids[name]])
+        ids["pending"] = store.begin_attempt(RAG, store.new_recording_path(RAG.id))
+        store.finish_recording(ids["pending"], 16_000 * 3, 16_000)
+    return ids
+
+
+def test_empty_history(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["history"]) == 0
+    assert capsys.readouterr().out == "No answers in the history yet.\n"
+
+
+def test_list_table_and_filters(
+    history: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["history", "list"]) == 0
+    out = capsys.readouterr().out
+    zh_row = next(line for line in out.splitlines() if RAG.text in line and "too long" in line)
+    assert "chars/min" in zh_row and "1 (" in zh_row and "0:05" in zh_row
+    assert "Tell me about yourself." in out and "words/min" in out
+    assert "recorded" in out  # the answer not analysed yet says so instead of a verdict
+
+    assert main(["history", "--question", INTRO.id, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["id"] for r in rows] == [history["en"]]
+    assert rows[0]["pace_unit"] == "words/min" and rows[0]["language"] == "en"
+
+    assert main(["history", "list", "--limit", "1", "--json"]) == 0
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)] == [history["pending"]]
+    assert main(["history", "--lang", "fr"]) == 0
+    assert capsys.readouterr().out == "No answers match.\n"
+
+
+def test_show_renders_report_markdown_and_json(
+    history: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = SAVED[history["zh"]]
+    assert main(["history", "show", str(history["zh"]), "--markdown"]) == 0
+    markdown = capsys.readouterr().out
+    assert markdown == expected.to_markdown()
+    assert "**嗯" in markdown and RAG.text in markdown
+
+    assert main(["history", "show", str(history["zh"])]) == 0
+    rich = capsys.readouterr().out
+    assert RAG.text in rich and "场景" in rich
+
+    assert main(["history", "show", str(history["zh"]), "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["question_id"] == RAG.id
+    assert record["report"]["transcript"]["text"] == expected.transcript.text
+    assert record["report"]["pace"]["value"] == expected.metrics.pace.value
+
+    assert main(["history", "show", str(history["pending"])]) == 0
+    out = capsys.readouterr().out
+    assert "status: recorded" in out and "kiosk history recover --analyse" in out
+
+
+def test_show_unknown_answer_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["history", "show", "99"]) == 2
+    err = capsys.readouterr().err
+    assert err == "kiosk: no attempt 99 in the history (see: kiosk history)\n"
+
+
+def test_export_csv_to_stdout_and_json_to_private_file(
+    history: dict[str, int], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["history", "export"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [int(r["id"]) for r in rows] == [history["zh"], history["en"], history["pending"]]
+    assert rows[0]["question_text"] == RAG.text and rows[0]["length_verdict"] == "too_long"
+    assert rows[2]["status"] == "recorded" and rows[2]["pace_value"] == ""
+
+    out = tmp_path / "history.json"
+    assert main(["history", "export", "--format", "json", "--output", str(out)]) == 0
+    assert "history written to" in capsys.readouterr().err
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [d["id"] for d in data] == [history["zh"], history["en"], history["pending"]]
+    assert data[1]["report"]["transcript"]["text"].startswith("Um,")
+    assert data[2]["report"] is None
+
+    assert main(["history", "export", "--output", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.startswith(f"kiosk: cannot write {tmp_path}:")
+
+
+def test_delete_removes_answer_and_recording(
+    history: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store.open() as store:
+        audio = store.audio_file(store.get(history["en"]))
+    assert audio is not None and audio.exists()
+    assert main(["history", "delete", str(history["en"])]) == 0
+    assert capsys.readouterr().out == f"deleted answer {history['en']} and its recording\n"
+    assert not audio.exists()
+    assert main(["history", "delete", str(history["en"])]) == 2
+
+
+def test_recover_reports_what_it_did(capsys: pytest.CaptureFixture[str]) -> None:
+    with Store.open() as store:
+        orphan = store.recordings_dir() / "20261122T200000Z-x.wav"
+    with WavWriter(orphan, 16_000) as w:
+        w.write(np.zeros(8_000, dtype=np.float32))
+    assert main(["history", "recover"]) == 0
+    assert capsys.readouterr().out == "1 answer recovered from an interrupted session\n"
+    assert main(["history", "recover"]) == 0
+    assert capsys.readouterr().out == "Nothing to recover.\n"
+    assert main(["history", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert (row["status"], row["duration_s"]) == ("recovered", 0.5)
+
+
+def test_damaged_history_is_announced_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    path = data_dir() / DB_NAME
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a database" * 50)
+    assert main(["history"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "No answers in the history yet.\n"
+    assert captured.err.startswith("kiosk: the history database was damaged; it was kept as ")
+    assert len(captured.err.splitlines()) == 1
+    assert list(path.parent.glob(f"{DB_NAME}.corrupt-*"))
