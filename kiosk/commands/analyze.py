@@ -89,12 +89,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _load_transcriber(model_dir: Path | None) -> tuple[Transcriber, str]:
-    from models.whisper import load_transcriber
-
+    """Find the model (cheap, clear errors), then load it (slow)."""
     from kiosk.config import cache_dir
     from models.registry import resolve_model
 
     info = resolve_model(model_dir, cache_dir())
+    from models.whisper import load_transcriber
+
     return load_transcriber(info.path), info.name
 
 

@@ -192,6 +192,7 @@ class _Hit:
     count: int
     text: str
     kind: FillerKind
+    repeats: int = 1
 
 
 def _candidates(units: Sequence[Unit], language: str) -> list[_Hit]:
@@ -229,7 +230,9 @@ def _accept(units: Sequence[Unit], hits: Sequence[_Hit]) -> list[_Hit]:
             adjacent_next and nxt is not None and nxt.kind == "hard" and nxt.text != PARTICLE
         )
         repeated = adjacent_next and nxt is not None and nxt.text == h.text
-        if h.text == PARTICLE:
+        if h.repeats >= 3:
+            ok = True
+        elif h.text == PARTICLE:
             ok = left_ok
         elif h.kind == "hard":
             ok = True
@@ -246,9 +249,13 @@ def _next_unit_gap(units: Sequence[Unit], a: _Hit, b: _Hit) -> bool:
     return all(u.kind == "punct" for u in between) and len(between) <= 1
 
 
-def _merge_loops(units: Sequence[Unit], hits: Sequence[_Hit]) -> list[tuple[_Hit, int]]:
-    """Collapse runs of ≥3 identical adjacent fillers into one hit with its repeat count."""
-    out: list[tuple[_Hit, int]] = []
+def _merge_loops(units: Sequence[Unit], hits: Sequence[_Hit]) -> list[_Hit]:
+    """Collapse runs of ≥3 identical adjacent candidates into one hit with its repeat count.
+
+    A loop is counted whatever its position: repeating a filler word three times is the
+    transcriber's artefact (or a stammer), never grammar.
+    """
+    out: list[_Hit] = []
     i = 0
     while i < len(hits):
         j = i
@@ -262,15 +269,15 @@ def _merge_loops(units: Sequence[Unit], hits: Sequence[_Hit]) -> list[tuple[_Hit
         if run >= 3:
             last = hits[j]
             span = last.first + last.count - hits[i].first
-            out.append((_Hit(hits[i].first, span, hits[i].text, hits[i].kind), run))
+            out.append(_Hit(hits[i].first, span, hits[i].text, hits[i].kind, run))
             i = j + 1
         else:
-            out.append((hits[i], 1))
+            out.append(hits[i])
             i += 1
     return out
 
 
-def _to_filler(units: Sequence[Unit], words: Sequence[Word], hit: _Hit, repeats: int) -> Filler:
+def _to_filler(units: Sequence[Unit], words: Sequence[Word], hit: _Hit) -> Filler:
     parts = [u for u in units[hit.first : hit.first + hit.count] if u.kind in ("han", "latin")]
     marks: list[tuple[int, int, int]] = []
     for u in parts:
@@ -287,7 +294,7 @@ def _to_filler(units: Sequence[Unit], words: Sequence[Word], hit: _Hit, repeats:
         marks=tuple(marks),
         start=min(words[i].start for i in idx),
         end=max(words[i].end for i in idx),
-        repeats=repeats,
+        repeats=hit.repeats,
     )
 
 
@@ -301,5 +308,5 @@ def find_fillers(
     which count as clause boundaries.
     """
     units = transcript_units(words, pauses_before)
-    hits = _accept(units, _candidates(units, language))
-    return tuple(_to_filler(units, words, h, r) for h, r in _merge_loops(units, hits))
+    hits = _accept(units, _merge_loops(units, _candidates(units, language)))
+    return tuple(_to_filler(units, words, h) for h in hits)

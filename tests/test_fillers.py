@@ -1,0 +1,167 @@
+"""Filler rules: real fillers found, the same strings used as words left alone."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kiosk.core.fillers import find_fillers, transcript_units, word_units
+from kiosk.core.transcript import Word
+
+
+def words(*tokens: str, step: float = 0.3) -> list[Word]:
+    return [Word(t, i * step, i * step + step) for i, t in enumerate(tokens)]
+
+
+def found(tokens: tuple[str, ...], language: str = "auto", pauses: tuple[int, ...] = ()):
+    return [f.text for f in find_fillers(words(*tokens), language, set(pauses))]
+
+
+@pytest.mark.parametrize(
+    ("tokens", "language", "expected"),
+    [
+        # hard fillers always count
+        (("嗯", "我", "觉得"), "zh", ["嗯"]),
+        (("我", "呃", "觉得"), "zh", ["呃"]),
+        (("这个产品嗯挺好",), "zh", ["嗯"]),
+        (("Um,", "I", "think", "uh", "yes"), "en", ["um", "uh"]),
+        (("Ummm", "hmm."), "en", ["um", "hmm"]),
+        # 额 / 恩 inside ordinary words are not fillers
+        (("金额", "和", "额度"), "zh", []),
+        (("感恩",), "zh", []),
+        (("额，", "我们"), "zh", ["额"]),
+        # 啊: hesitation clause-initially, particle after a word
+        (("啊，", "我们"), "zh", ["啊"]),
+        (("我们", "，", "啊，", "这个", "产品"), "zh", ["啊"]),
+        (("好啊",), "zh", []),
+        (("是", "啊"), "zh", []),
+        (("好啊，", "啊", "我"), "zh", ["啊"]),
+        # soft fillers in filler position
+        (("那个，", "我们"), "zh", ["那个"]),
+        (("我们", "，", "就是", "，", "做"), "zh", ["就是"]),
+        (("So,", "I", "did"), "en", ["so"]),
+        (("it", "was,", "like,", "huge"), "en", ["like"]),
+        (("Well,", "I", "mean,", "yes"), "en", ["well", "i mean"]),
+        (("Actually,", "no"), "en", ["actually"]),
+        # ... and the same strings as real words
+        (("那个产品",), "zh", []),
+        (("这个", "模型"), "zh", []),
+        (("就是这样",), "zh", []),
+        (("I", "like", "it"), "en", []),
+        (("so", "much", "better"), "en", []),
+        (("well", "done"), "en", []),
+        (("all", "right."), "en", []),
+        (("you", "know", "what", "I", "did"), "en", []),
+        # multi-token fillers across uneven tokens
+        (("我", "，", "就", "是说", "，", "对"), "zh", ["就是说"]),
+        (("怎么", "说呢", "，", "嗯"), "zh", ["怎么说呢", "嗯"]),
+        (("and,", "you", "know,", "it"), "en", ["you know"]),
+        # immediate repetition marks a soft filler even without commas
+        (("那个", "那个", "产品"), "zh", ["那个"]),
+        (("然后然后我们",), "zh", ["然后"]),
+        # full-width Latin letters are normalised
+        (("ｌｉｋｅ，", "ｕｍ"), "en", ["like", "um"]),
+        # mixed Mandarin/English answers
+        (
+            ("嗯，", "这个", "LLM", "的", "accuracy，", "you", "know，", "还行"),
+            "auto",
+            ["嗯", "you know"],
+        ),
+        ((), "zh", []),
+    ],
+)
+def test_fillers(tokens: tuple[str, ...], language: str, expected: list[str]) -> None:
+    assert found(tokens, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("tokens", "pauses", "expected"),
+    [
+        (("我们", "啊", "这个", "产品"), (), []),
+        (("我们", "啊", "这个", "产品"), (1,), ["啊"]),
+        (("我们", "然后", "做"), (1, 2), ["然后"]),
+        (("我们", "然后", "做"), (1,), []),
+    ],
+)
+def test_pauses_are_boundaries(
+    tokens: tuple[str, ...], pauses: tuple[int, ...], expected: list[str]
+) -> None:
+    assert found(tokens, "zh", pauses) == expected
+
+
+@pytest.mark.parametrize(
+    ("tokens", "count", "repeats"),
+    [
+        (("嗯", "嗯", "嗯", "嗯", "好"), 1, 4),
+        (("um", "um", "um", "okay"), 1, 3),
+        (("那个", "那个", "那个", "产品"), 1, 3),
+        (("嗯", "嗯", "好"), 2, 1),
+    ],
+)
+def test_loops_count_once_and_are_flagged(
+    tokens: tuple[str, ...], count: int, repeats: int
+) -> None:
+    result = find_fillers(words(*tokens), "auto")
+    assert len(result) == count
+    assert result[0].repeats == repeats
+    assert result[0].is_loop == (repeats >= 3)
+
+
+def test_filler_positions_and_times() -> None:
+    ws = [
+        Word("我们", 0.0, 0.4),
+        Word("啊，", 1.0, 1.3),
+        Word("you", 1.3, 1.5),
+        Word("know,", 1.5, 1.9),
+    ]
+    a, yk = find_fillers(ws, "auto", {1})
+    assert (a.words, a.marks, a.kind, a.start, a.end) == ((1,), ((1, 0, 1),), "hard", 1.0, 1.3)
+    assert (yk.words, yk.marks, yk.kind) == ((2, 3), ((2, 0, 3), (3, 0, 4)), "soft")
+    assert (yk.start, yk.end) == (1.3, 1.9)
+
+
+def test_mark_inside_multi_character_token() -> None:
+    (f,) = find_fillers([Word("我觉得嗯这个产品", 0.0, 1.0)], "zh")
+    assert f.marks == ((0, 3, 4),)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("AI产品", [("ai", "latin"), ("产", "han"), ("品", "han")]),
+        ("２０２４年", [("2024", "latin"), ("年", "han")]),
+        ("don't,", [("don't", "latin"), (",", "punct")]),
+        ("ＧＰＴ-4o", [("gpt-4o", "latin")]),
+        ("3.5秒", [("3.5", "latin"), ("秒", "han")]),
+    ],
+)
+def test_word_units(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(u.text, u.kind) for u in word_units(0, text)] == expected
+
+
+def test_unit_offsets_point_into_original_text() -> None:
+    text = "ｌｉｋｅ…嗯"
+    for u in word_units(0, text):
+        s, e = u.chars
+        assert 0 <= s < e <= len(text)
+    assert transcript_units(words("a", "b"), {1})[1].kind == "pause"
+
+
+TOKENS = st.sampled_from(
+    ["嗯", "啊", "，", "那个", "产品", "就", "是说", "um", "like,", "you", "know", "So,", "I",
+     "ｌｉｋｅ", "好啊", "额度", "。", "then", "ok", "嗯嗯", "…"]
+)  # fmt: skip
+
+
+@given(st.lists(TOKENS, max_size=30), st.sets(st.integers(0, 30)))
+def test_fillers_point_at_real_words(tokens: list[str], pauses: set[int]) -> None:
+    ws = words(*tokens)
+    result = find_fillers(ws, "auto", pauses)
+    for f in result:
+        assert f.words and all(0 <= i < len(ws) for i in f.words)
+        assert f.start <= f.end and f.repeats >= 1
+        for w, s, e in f.marks:
+            assert 0 <= s < e <= len(ws[w].text)
+    starts = [f.words[0] for f in result]
+    assert starts == sorted(starts)
