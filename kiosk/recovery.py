@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
@@ -118,12 +119,14 @@ def recover(store: Store) -> RecoverySummary:
             failed.append((attempt.id, reason))
     adopted: list[int] = []
     for path in _orphans(store):
+        recorded_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)  # before repair touches it
         try:
             samples, rate = _repair(path)
         except (KioskError, RuntimeError):
             continue  # not a recording we can read: leave the file as it is
         if samples > 0:
-            new = store.adopt_recording(path, samples, rate, f"found without history: {path.name}")
+            note = f"found without history: {path.name}"
+            new = store.adopt_recording(path, samples, rate, note, recorded_at)
             if new is not None:
                 adopted.append(new)
     return RecoverySummary(tuple(recovered), tuple(adopted), tuple(busy), tuple(failed))

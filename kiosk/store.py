@@ -170,6 +170,11 @@ def process_alive(pid: int | None, token: str | None) -> bool:
     return token is None or stat[19] == token
 
 
+def _file_time(path: Path) -> datetime:
+    """When a file was last written: the best guess of when an orphan answer was given."""
+    return datetime.fromtimestamp(Path(path).stat().st_mtime, UTC)
+
+
 def _private_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     path.chmod(0o700)
@@ -349,8 +354,18 @@ class Store:
         self.finish_recording(attempt_id, samples, sample_rate, status="recovered")
         self._update(attempt_id, note=note)
 
-    def adopt_recording(self, audio: Path, samples: int, sample_rate: int, note: str) -> int | None:
-        """Add a recording no attempt refers to (as ``recovered``); None if one already does."""
+    def adopt_recording(
+        self,
+        audio: Path,
+        samples: int,
+        sample_rate: int,
+        note: str,
+        recorded_at: datetime | None = None,
+    ) -> int | None:
+        """Add a recording no attempt refers to (as ``recovered``); None if one already does.
+
+        ``recorded_at`` defaults to the file's modification time."""
+        when = recorded_at or _file_time(audio)
         rel = self._relative(audio)
         with self._tx() as conn:
             if conn.execute("SELECT 1 FROM attempts WHERE audio_path = ?", (rel,)).fetchone():
@@ -358,7 +373,7 @@ class Store:
             cur = conn.execute(
                 "INSERT INTO attempts (created_at, status, audio_path, duration_s, sample_rate,"
                 " note) VALUES (?, 'recovered', ?, ?, ?, ?)",
-                (_iso(self._clock()), rel, samples / sample_rate, sample_rate, note),
+                (_iso(when), rel, samples / sample_rate, sample_rate, note),
             )
         Path(audio).chmod(0o600)
         assert cur.lastrowid is not None

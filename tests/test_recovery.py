@@ -86,6 +86,7 @@ def test_orphan_recording_is_adopted_once() -> None:
         writer = WavWriter(path, 16_000)
         writer.write(np.full(24_000, 0.1, dtype=np.float32))
         writer.close()
+        os.utime(path, (1_763_000_000, 1_763_000_000))  # 2025-11-13 02:13:20 UTC
         (store.recordings_dir() / "empty.wav").write_bytes(b"")  # nothing to keep
         (store.recordings_dir() / "junk.wav").write_bytes(b"x" * 100)  # not a WAV
 
@@ -93,6 +94,7 @@ def test_orphan_recording_is_adopted_once() -> None:
         (adopted,) = summary.adopted
         attempt = store.get(adopted)
         assert (attempt.status, attempt.duration_s) == ("recovered", 1.5)
+        assert attempt.created_at == "2025-11-13T02:13:20+00:00"  # when it was recorded
         assert store.audio_file(attempt) == path
         assert attempt.note is not None and path.name in attempt.note
         assert summary.message == "1 answer recovered from an interrupted session"
