@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -110,8 +111,26 @@ def _kind(value: object) -> object:
 
 KindField = Annotated[Kind, BeforeValidator(_kind)]
 _Id = Annotated[str, StringConstraints(pattern=ID_PATTERN.pattern, min_length=1, max_length=80)]
-_Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
-_Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _printable(value: str) -> str:
+    # Control characters would garble the screen and the voice; tabs and newlines are fine.
+    if _CONTROL.search(value):
+        raise ValueError("contains a control character; remove it")
+    return value
+
+
+_Line = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=1000),
+    AfterValidator(_printable),
+]
+_Short = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
+    AfterValidator(_printable),
+]
 _Strict = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
@@ -123,7 +142,7 @@ class BankSpec(BaseModel):
     id: _Id
     title: _Line
     language: Language
-    description: Annotated[str, StringConstraints(max_length=4000)] = ""
+    description: Annotated[str, StringConstraints(max_length=4000), AfterValidator(_printable)] = ""
 
 
 class QuestionSpec(BaseModel):
