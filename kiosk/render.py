@@ -90,7 +90,7 @@ def transcript_text(report: Report) -> Text:
             style = "bold red" if float(piece) >= LONG_PAUSE_S else PAUSE_STYLE
             text.append(f" ⏸{piece}s ", style=style)
         elif kind == "overtime":
-            text.append(" ⏰time's up ", style="bold red")
+            text.append("⏰time's up ", style="bold red")
         else:
             text.append(piece)
     return text
