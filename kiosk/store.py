@@ -170,6 +170,11 @@ def process_alive(pid: int | None, token: str | None) -> bool:
     return token is None or stat[19] == token
 
 
+def _reason(exc: BaseException) -> str:
+    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return f"{text}; check the folder's permissions and free space"
+
+
 def _file_time(path: Path) -> datetime:
     """When a file was last written: the best guess of when an orphan answer was given."""
     return datetime.fromtimestamp(Path(path).stat().st_mtime, UTC)
@@ -204,14 +209,17 @@ class Store:
     def open(cls, path: Path | None = None, clock: Callable[[], datetime] = _utc_now) -> Store:
         """Open (creating or migrating) the history; unreadable files are moved aside."""
         path = Path(path) if path else data_dir() / DB_NAME
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        conn, notice = _connect_checked(path, clock())
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            conn, notice = _connect_checked(path, clock())
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{path}: cannot open the history: {_reason(exc)}") from None
         try:
             _migrate(conn)
-        except sqlite3.Error as exc:
+            path.chmod(0o600)
+        except (OSError, sqlite3.Error) as exc:
             conn.close()
-            raise StoreError(f"{path}: cannot update the history database: {exc}") from None
-        path.chmod(0o600)
+            raise StoreError(f"{path}: cannot update the history: {_reason(exc)}") from None
         return cls(conn, path, (notice,) if notice else (), clock)
 
     def close(self) -> None:
@@ -467,6 +475,18 @@ def _filters(since: str | None = None, **equal: object) -> tuple[str, tuple[obje
 # --- opening, checking and moving aside ----------------------------------------------
 
 
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26  # primary result codes
+BUSY_TIMEOUT_S = 10.0
+"""How long to wait for another kiosk's write to finish before giving up."""
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # Autocommit mode: transactions are explicit (``Store._tx``, ``_migrate``).
+    return sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
+    )
+
+
 def _check(conn: sqlite3.Connection) -> str | None:
     """``None`` when the database is usable, else ``"corrupt"`` or ``"newer"``."""
     try:
@@ -476,22 +496,23 @@ def _check(conn: sqlite3.Connection) -> str | None:
             return "corrupt"
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 10000")
-    except sqlite3.DatabaseError:
-        return "corrupt"
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+            return "corrupt"
+        raise  # locked, unreadable, disk full…: the file may be fine, so leave it be
     return None
 
 
 def _connect_checked(path: Path, now: datetime) -> tuple[sqlite3.Connection, StoreNotice | None]:
     """Open ``path``; an unusable file is moved aside (before SQLite's close could delete
     its ``-wal``) and a fresh database is opened in its place."""
-    conn = sqlite3.connect(path, timeout=10.0, check_same_thread=False, isolation_level=None)
+    conn = _connect(path)
     problem = _check(conn)
     if problem is None:
         return conn, None
     notice = _move_aside(path, problem, now)
     conn.close()
-    conn = sqlite3.connect(path, timeout=10.0, check_same_thread=False, isolation_level=None)
+    conn = _connect(path)
     again = _check(conn)
     if again is not None:
         conn.close()

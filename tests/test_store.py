@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import store as store_module
 from kiosk.config import data_dir
 from kiosk.core.metrics import compute_metrics
 from kiosk.core.report import Report
@@ -314,6 +315,23 @@ def test_newer_schema_is_moved_aside_not_overwritten() -> None:
         assert notice.moved_to.read_bytes() == before
         assert _aside(path.parent, "newer") == [notice.moved_to]
         assert store.list() == []
+
+
+def test_locked_database_is_an_error_not_moved_aside(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = data_dir() / DB_NAME
+    path.parent.mkdir(parents=True)
+    holder = sqlite3.connect(path, isolation_level=None)  # rollback journal, like an old file
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("INSERT INTO t VALUES (1)")
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.1)
+    with pytest.raises(StoreError, match="database is locked"):
+        Store.open()
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert list(path.parent.glob(f"{DB_NAME}.*-*")) == []
+    with Store.open() as store:
+        assert store.notices == ()
 
 
 def test_delete_removes_row_and_recording() -> None:
