@@ -8,6 +8,7 @@ the real embedded Whisper model on the committed speech clips.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -68,7 +69,7 @@ def test_bad_input_is_one_line(
     data_dir: Path,
     tmp_path: Path,
     no_model: None,
-    make_args,  # type: ignore[no-untyped-def]
+    make_args: Callable[[Path, Path], list[str]],
     needles: list[str],
 ) -> None:
     (tmp_path / "empty.wav").write_bytes(b"")
