@@ -106,6 +106,7 @@ def test_list_text_and_broken_bank_warning(
     broken.write_text("[bank]\nid = 3\n", encoding="utf-8")
     code, out, err = run(capsys, "banks", "list", "--bank", str(broken))
     assert code == 0 and "Banks" in out and "Total: zh " in out
+    assert f"Your banks: {config_dir() / 'banks'}" in out
     assert f"{broken}:2: [bank] id" in err
     data = run_json(capsys, "banks", "list", "--json", "--bank", str(broken))
     assert data["errors"][0]["file"] == str(broken) and data["errors"][0]["line"] == 2

@@ -16,7 +16,7 @@ from typing import Any
 from kiosk.config import load_settings
 from kiosk.core.errors import BadInput
 from questions.library import BankError, Library
-from questions.loader import load_library, validate_paths
+from questions.loader import load_library, user_banks_dir, validate_paths
 from questions.model import Bank, Question
 from questions.rounds import Round, compose_round, load_rounds
 
@@ -103,6 +103,7 @@ def _list(args: argparse.Namespace) -> int:
         for category, n in lib.categories(lang):
             print(f"  {n:>4}  {category}")
     print("\nTotal: " + ", ".join(f"{lang} {n}" for lang, n in totals.items()))
+    print(f"Your banks: {user_banks_dir()}/*.toml")
     _warn(lib.errors)
     return 0
 
