@@ -13,8 +13,12 @@ import numpy as np
 import soundfile
 
 from audio.wav import WavWriter
-from kiosk.recovery import RecoverySummary, recover
+from kiosk.core.ports import Audio, Language
+from kiosk.core.target import Target
+from kiosk.core.transcript import Span, Transcript, Word
+from kiosk.recovery import RecoverySummary, analyse_attempt, recover
 from kiosk.store import Store
+from questions.model import Kind, Question
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -147,3 +151,47 @@ def test_interrupted_before_any_audio_is_marked_failed() -> None:
     assert summary.message == "1 interrupted answer had no audio to keep"
     assert (attempt.status, attempt.note) == ("failed", "interrupted before any audio was recorded")
     assert os.environ["KIOSK_HOME"] in str(store.path)
+
+
+class ScriptedTranscriber:
+    """Says the same words whatever it hears, and notes what it was asked."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, str]] = []
+
+    def transcribe(
+        self, audio: Audio, language: Language = "auto", on_progress: object = None
+    ) -> Transcript:
+        self.calls.append((len(audio), language))
+        words = tuple(Word(w, 0.5 + i * 0.4, 0.8 + i * 0.4) for i, w in enumerate("欢迎大家来体验"))
+        return Transcript("zh", len(audio) / 16_000, words, (Span(0.5, 3.3),))
+
+
+def test_recovered_answer_is_analysed_with_its_question_and_target(data_dir: Path) -> None:
+    question = Question(
+        id="zh-intro-01",
+        bank_id="zh-basics",
+        language="zh",
+        category="自我介绍",
+        kind=Kind.INTRO,
+        text="请做一个自我介绍。",
+        target=Target(1, 2),
+    )
+    with Store.open() as store:
+        path = store.new_recording_path(question.id)
+        attempt_id = store.begin_attempt(question, path)
+        path.write_bytes((data_dir / "zh_welcome.wav").read_bytes())
+        with store._tx() as conn:  # as if the recording process had died
+            conn.execute("UPDATE attempts SET pid = NULL WHERE id = ?", (attempt_id,))
+        assert recover(store).recovered == (attempt_id,)
+
+        transcriber = ScriptedTranscriber()
+        report = analyse_attempt(store, attempt_id, transcriber)
+        stored = store.get(attempt_id)
+        assert stored.duration_s is not None
+        assert transcriber.calls == [(round(stored.duration_s * 16_000), "zh")]
+        assert report.question_text == question.text
+        assert store.report(attempt_id) == report
+        assert stored.status == "analysed"
+        assert stored.length_verdict == "too_long"  # target 1-2 s, speech to 3.3 s
+        assert stored.pace_unit == "chars/min"
