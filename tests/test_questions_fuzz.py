@@ -21,7 +21,7 @@ from questions.library import BankError
 from questions.loader import Parsed, Source, load_library, parse_text
 from questions.rounds import parse_rounds
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NAME = "fuzz.toml"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
