@@ -135,6 +135,20 @@ def test_show_unknown_answer_is_one_line_error(capsys: pytest.CaptureFixture[str
     assert err == "kiosk: no attempt 99 in the history (see: kiosk history)\n"
 
 
+def test_unreadable_stored_report_points_to_raw_json(
+    history: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store.open() as store:
+        store.save_report(history["en"], {"schema_version": 99, "pace": {"value": 1.0}})
+    assert main(["history", "show", str(history["en"])]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"kiosk: answer {history['en']}: stored report cannot be read (")
+    assert err.endswith(f"kiosk history show {history['en']} --json\n")
+    assert len(err.splitlines()) == 1
+    assert main(["history", "show", str(history["en"]), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["report"]["schema_version"] == 99
+
+
 def test_export_csv_to_stdout_and_json_to_private_file(
     history: dict[str, int], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -178,7 +178,13 @@ def _show(args: argparse.Namespace) -> int:
             record = {**_summary(attempt), "report": attempt.report_dict}
             print(json.dumps(record, ensure_ascii=False, indent=2))
             return 0
-        report = store.report(args.id)
+        try:
+            report = store.report(args.id)
+        except BadInput as exc:
+            raise BadInput(
+                f"answer {args.id}: stored report cannot be read ({exc}); "
+                f"see it raw with  kiosk history show {args.id} --json"
+            ) from None
     if report is None:
         print(f"answer {attempt.id}: {attempt.question_text or '(free answer)'}")
         print(f"status: {attempt.status}" + (f" — {attempt.note}" if attempt.note else ""))
