@@ -171,8 +171,9 @@ class QuestionSpec(BaseModel):
             raise ValueError("target must be [low, high] in seconds, e.g. [60, 120]")
         if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
             raise ValueError("target must hold two numbers of seconds, e.g. [60, 120]")
-        if not all(math.isfinite(v) for v in value):
-            raise ValueError("target seconds must be finite numbers")
+        # Compare before converting: a huge TOML integer cannot become a float.
+        if not all(-1e9 < v < 1e9 for v in value) or not all(math.isfinite(v) for v in value):
+            raise ValueError("target seconds must be finite numbers up to 3600")
         try:
             Target(float(value[0]), float(value[1]))
         except BadInput as exc:
