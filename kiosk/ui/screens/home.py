@@ -14,12 +14,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Footer, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from kiosk.ui.practice import Practice, QuestionLike
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.widgets.meters import clock_text
+from kiosk.ui.widgets.titlebar import TitleBar
 
 LANGUAGES: tuple[str | None, ...] = (None, "zh", "en")
 LANGUAGE_NAMES = {None: "all languages", "zh": "中文", "en": "English"}
@@ -61,7 +62,7 @@ class HomeScreen(BoothScreen):
         self.language: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="home"):
             yield Tree("Practise", id="menu")
             yield Static(id="about")
@@ -86,7 +87,7 @@ class HomeScreen(BoothScreen):
         return [q for q in self.booth.library.questions if lang is None or q.language == lang]
 
     def _rebuild(self) -> None:
-        self.sub_title = f"Language: {LANGUAGE_NAMES[self.language]}  (l to change)"
+        self.query_one(TitleBar).show(f"Language: {LANGUAGE_NAMES[self.language]}  (l to change)")
         tree: Tree[Entry] = self.query_one(Tree)
         tree.clear()
         tree.show_root = False

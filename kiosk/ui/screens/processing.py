@@ -13,7 +13,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
 from audio.level import rms_dbfs
@@ -29,6 +29,7 @@ from kiosk.ui.messages import (
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.screens.question import describe
+from kiosk.ui.widgets.titlebar import TitleBar
 
 NO_SPEECH = (
     "No speech detected in this answer, so there is nothing to measure. "
@@ -66,7 +67,7 @@ class ProcessingScreen(BoothScreen):
         self._worker: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar(self.practice.title)
         with Vertical(id="processing-box"):
             yield Static(describe(self.asked, self.practice), id="proc-meta")
             yield Static(self.asked.text, id="proc-question")

@@ -13,12 +13,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from kiosk.ui.messages import SpeakingDone
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.widgets.meters import clock_text
+from kiosk.ui.widgets.titlebar import TitleBar
 
 
 def describe(asked: Asked, practice: Practice) -> Text:
@@ -50,7 +51,7 @@ class QuestionScreen(BoothScreen):
         self.asked = asked
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar(self.practice.title)
         with Vertical(id="question-box"):
             yield Static(describe(self.asked, self.practice), id="question-meta")
             yield Static(self.asked.text, id="question-text")
@@ -60,7 +61,6 @@ class QuestionScreen(BoothScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = self.practice.title
         self._speak()
         self.booth.preload_model()
 

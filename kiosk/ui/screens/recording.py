@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from kiosk.config import data_dir
 from kiosk.core.ports import Recorder, RecordingResult
@@ -27,6 +27,7 @@ from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.screens.question import describe
 from kiosk.ui.widgets.meters import LevelMeter, TargetBar, clock_text
+from kiosk.ui.widgets.titlebar import TitleBar
 
 State = Literal["opening", "recording", "stopping", "failed", "lost"]
 POLL_HZ = 12
@@ -66,7 +67,7 @@ class RecordingScreen(BoothScreen):
         self._lost_error: Exception | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar(self.practice.title)
         with Vertical(id="rec-box"):
             yield Static("○ opening the microphone…", id="rec-indicator")
             yield Static(describe(self.asked, self.practice), id="rec-meta")

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from kiosk.core.ports import RecordingResult
 from kiosk.core.report import Report
@@ -21,6 +21,7 @@ from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.screens.question import describe
 from kiosk.ui.widgets.report_cards import ReportCards
+from kiosk.ui.widgets.titlebar import TitleBar
 
 
 class ReportScreen(BoothScreen):
@@ -44,7 +45,7 @@ class ReportScreen(BoothScreen):
         self.follow_up = asked.follow_up()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar(self.practice.title)
         with VerticalScroll(id="report-box"):
             yield Static(describe(self.asked, self.practice), id="report-meta")
             yield Static(self.asked.text, id="report-question")
