@@ -72,6 +72,8 @@ def test_cardinals_read_the_chinese_way(number: int, spoken: str) -> None:
         ("用户1,200,000人", "用户一百二十万人"),
         ("工号007", "工号零零七"),
         ("第１个项目", "第一个项目"),
+        ("DAU从10w到1.5k", "迪诶优从十万到一千五百"),
+        ("3.5w用户", "三点五万用户"),
     ],
 )
 def test_numbers_become_chinese_numerals(text: str, spoken: str) -> None:
@@ -98,6 +100,7 @@ def test_number_conversion_leaves_other_text_alone() -> None:
         ("A/B测试", "诶比测试"),
         ("PM和KPI", "批艾姆和开批爱"),
         ("ROI", "阿欧爱"),
+        ("RAG pipeline", "阿诶吉 流水线"),
     ],
 )
 def test_latin_words_are_mapped_or_spelled(text: str, spoken: str) -> None:

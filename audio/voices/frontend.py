@@ -50,6 +50,24 @@ JARGON = {
     "chatgpt": "恰特吉批提",
     "copilot": "扣派勒特",
     "ok": "欧开",
+    "pipeline": "流水线",
+    "workflow": "工作流",
+    "dashboard": "看板",
+    "metric": "指标",
+    "metrics": "指标",
+    "growth": "增长",
+    "insight": "洞察",
+    "benchmark": "基准测试",
+    "sprint": "冲刺",
+    "backlog": "待办列表",
+    "badcase": "坏案例",
+    "online": "线上",
+    "offline": "线下",
+    "leader": "领导",
+    "owner": "负责人",
+    "review": "评审",
+    "bug": "巴格",
+    "bugs": "巴格",
 }
 
 _SYMBOL_WORDS = (
@@ -146,9 +164,23 @@ _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%)?(\S)?")
 _RANGE = re.compile(r"(?<=\d)\s*[-~～—–]\s*(?=\d)")
 
 
+_THOUSANDS = re.compile(r"(\d+(?:\.\d+)?)\s*[kK](?![A-Za-z])")
+_TEN_THOUSANDS = re.compile(r"(\d+(?:\.\d+)?)\s*[wW](?![A-Za-z])")
+
+
+def _thousands(match: re.Match[str]) -> str:
+    value = round(float(match.group(1)) * 1000, 6)
+    return str(int(value)) if value.is_integer() else match.group(0)
+
+
 def numbers_to_chinese(text: str) -> str:
-    """3个月 → 三个月, 2个 → 两个, 3.5% → 百分之三点五, 2024年 → 二零二四年, 3-5年 → 三到五年."""
+    """3个月 → 三个月, 2个 → 两个, 3.5% → 百分之三点五, 2024年 → 二零二四年, 3-5年 → 三到五年.
+
+    Chat shorthand too: 10w → 十万, 1.5k → 一千五百.
+    """
     text = _RANGE.sub("到", text)
+    text = _THOUSANDS.sub(_thousands, text)
+    text = _TEN_THOUSANDS.sub(r"\1万", text)
     return _NUMBER.sub(_number, text)
 
 
