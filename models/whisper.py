@@ -1,0 +1,209 @@
+"""Offline speech-to-text on the embedded Whisper model (faster-whisper, CPU int8).
+
+The report is about *how* someone speaks, so the transcript must keep hesitations
+(嗯/呃/啊, um/uh) that Whisper normally tidies away, must not invent speech in silence, and
+must put every word on the timeline of the whole recording. Choices, measured on the real
+clips in ``tests/data`` (figures in ``docs/TRANSCRIPTION.md``):
+
+* Silero VAD on for decoding: silence is never fed to the decoder, and a prompt is only
+  safe with VAD (without it a prompt sent a long Mandarin clip into a loop).
+* A filler-rich prompt per language, given as *hotwords* so it is repeated for every 30 s
+  window; previous text is not carried over (``condition_on_previous_text=False``), which
+  stops one window's loop from seeding the next.
+* Greedy temperature only, and a token budget scaled to the clip, so a hard clip costs one
+  bounded pass instead of three fallbacks of a looping decoder.
+* :mod:`models.guards` drops silent, looping and credit-phrase segments and collapses
+  repeated n-grams; Mandarin is converted to simplified characters (OpenCC t2s).
+* Speech spans for pause metrics come from a second, finer VAD pass (:func:`speech_spans`):
+  the decoding VAD's defaults call nearly everything speech.
+
+Never downloads: the model is a local directory and the Hugging Face hub is set offline.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import opencc
+from faster_whisper import WhisperModel
+from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+from kiosk.core.errors import ModelError
+from kiosk.core.ports import (
+    SAMPLE_RATE,
+    Audio,
+    Cancelled,
+    Language,
+    Progress,
+    ProgressCallback,
+)
+from kiosk.core.transcript import Span, Transcript, Word
+from models.guards import SegmentStats, collapse_repeats, is_spurious, normalize
+from models.registry import ModelInfo, resolve_model
+
+SPEECH_VAD = VadOptions(min_silence_duration_ms=250, speech_pad_ms=30)
+"""Finer than the decoding VAD so pauses of a quarter second or more show up as gaps."""
+
+PROMPTS: dict[str, str] = {
+    "zh": "嗯，那个，我觉得，啊，就是说，呃，这个问题啊，嗯，怎么讲呢。",
+    "en": "Um, so, uh, I think, er, hmm, you know, like, it's, uh, it's hard to say.",
+}
+"""Filler-rich context per language: tells Whisper that hesitations are to be written."""
+
+TOKENS_PER_SECOND = 12
+"""Token budget per second of audio: fast Mandarin needs about 6-8 (133 for 24.5 s)."""
+MIN_TOKENS, MAX_TOKENS = 48, 224
+BEAM_SIZE = 5
+_FIX = "run `kiosk model install --force`, or pass --model DIR with a CTranslate2 Whisper model"
+
+
+def speech_spans(audio: Audio) -> tuple[Span, ...]:
+    """Where Silero VAD hears speech, in seconds on the recording's own timeline."""
+    if audio.size == 0:
+        return ()
+    stamps = get_speech_timestamps(audio, SPEECH_VAD, sampling_rate=SAMPLE_RATE)
+    return tuple(Span(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps)
+
+
+def load_transcriber(
+    model_dir: Path | None = None,
+    *,
+    cache: Path | None = None,
+    compute_type: str = "int8",
+    cpu_threads: int = 0,
+) -> WhisperTranscriber:
+    """Load the speech model once (the embedded one unless ``model_dir`` is given).
+
+    Raises :class:`ModelError` with a fix hint if the model is missing or cannot be loaded.
+    """
+    if cache is None:
+        from kiosk.config import cache_dir
+
+        cache = cache_dir()
+    info = resolve_model(model_dir, cache)
+    threads = cpu_threads or min(4, os.cpu_count() or 1)
+    try:
+        model = WhisperModel(
+            str(info.path),
+            device="cpu",
+            compute_type=compute_type,
+            cpu_threads=threads,
+            local_files_only=True,
+        )
+    except (RuntimeError, ValueError, OSError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ModelError(f"cannot load speech model at {info.path}: {reason}; {_FIX}") from None
+    return WhisperTranscriber(model, info)
+
+
+class WhisperTranscriber:
+    """A loaded Whisper model. One transcription at a time; safe to call from a worker."""
+
+    def __init__(self, model: WhisperModel, info: ModelInfo) -> None:
+        self.model = model
+        self.info = info
+        self._lock = threading.Lock()
+        self._t2s = opencc.OpenCC("t2s")
+
+    def transcribe(
+        self,
+        audio: Audio,
+        language: Language = "auto",
+        on_progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Transcript:
+        """Transcribe 16 kHz mono float32 ``audio``; raise :class:`Cancelled` if asked to stop."""
+        with self._lock:
+            return self._transcribe(audio, language, on_progress, cancel)
+
+    def _transcribe(
+        self,
+        audio: Audio,
+        language: Language,
+        on_progress: ProgressCallback | None,
+        cancel: threading.Event | None,
+    ) -> Transcript:
+        duration = len(audio) / SAMPLE_RATE
+        _check(cancel)
+        speech = speech_spans(audio)
+        lang = language if language != "auto" else self.detect_language(audio)
+        _check(cancel)
+        words: list[Word] = []
+        for seg in self._segments(audio, lang, duration):
+            _check(cancel)
+            words.extend(self._words(seg, lang, duration))
+            if on_progress:
+                on_progress(Progress(done=min(duration, float(seg.end)), total=duration))
+        if on_progress:
+            on_progress(Progress(done=duration, total=duration))
+        words = collapse_repeats(words, key=lambda w: normalize(w.text))
+        return Transcript(
+            language=lang, duration=duration, words=tuple(_monotonic(words)), speech=speech
+        )
+
+    def detect_language(self, audio: Audio) -> str:
+        """``"zh"`` or ``"en"``, whichever Whisper finds likelier in the speech."""
+        if audio.size == 0:
+            return "zh"
+        _, _, probs = self.model.detect_language(audio, vad_filter=True)
+        scores = dict(probs)
+        return "zh" if scores.get("zh", 0.0) >= scores.get("en", 0.0) else "en"
+
+    def _segments(self, audio: Audio, lang: str, duration: float) -> Iterable[Any]:
+        budget = int(min(MAX_TOKENS, max(MIN_TOKENS, TOKENS_PER_SECOND * duration)))
+        segments, _info = self.model.transcribe(
+            audio,
+            language=lang,
+            beam_size=BEAM_SIZE,
+            temperature=0.0,
+            condition_on_previous_text=False,
+            hotwords=PROMPTS.get(lang),
+            vad_filter=True,
+            word_timestamps=True,
+            max_new_tokens=budget,
+        )
+        for seg in segments:
+            stats = SegmentStats(
+                seg.text, seg.no_speech_prob, seg.avg_logprob, seg.compression_ratio
+            )
+            if not is_spurious(stats):
+                yield seg
+
+    def _words(self, seg: Any, lang: str, duration: float) -> list[Word]:
+        out = []
+        for w in seg.words or ():
+            text = w.word.strip()
+            if lang == "zh":
+                text = self._t2s.convert(text)
+            if not text:
+                continue
+            start = min(max(0.0, float(w.start)), duration)
+            end = min(max(start, float(w.end)), duration)
+            out.append(Word(text, start, end, float(w.probability)))
+        return out
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise Cancelled("transcription cancelled")
+
+
+def _monotonic(words: list[Word]) -> list[Word]:
+    """Word times never go backwards (alignment can jitter by a frame at segment joins)."""
+    out: list[Word] = []
+    last = 0.0
+    for w in words:
+        start = max(w.start, last)
+        end = max(w.end, start)
+        out.append(
+            w if (start, end) == (w.start, w.end) else Word(w.text, start, end, w.probability)
+        )
+        last = start
+    return out
