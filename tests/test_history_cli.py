@@ -207,3 +207,41 @@ def test_damaged_history_is_announced_on_stderr(capsys: pytest.CaptureFixture[st
     assert captured.err.startswith("kiosk: the history database was damaged; it was kept as ")
     assert len(captured.err.splitlines()) == 1
     assert list(path.parent.glob(f"{DB_NAME}.corrupt-*"))
+
+
+@pytest.mark.model
+def test_recover_analyse_transcribes_with_the_real_model(
+    model_dir: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    question = Question(
+        id="zh-intro-welcome",
+        bank_id="zh-basics",
+        language="zh",
+        category="自我介绍",
+        kind=Kind.INTRO,
+        text="请用一句话欢迎大家。",
+        target=Target(2, 4),
+    )
+    with Store.open() as store:
+        path = store.new_recording_path(question.id)
+        attempt_id = store.begin_attempt(question, path)
+        path.write_bytes((data_dir / "zh_welcome.wav").read_bytes())
+        with store._tx() as conn:  # the recording process is gone
+            conn.execute("UPDATE attempts SET pid = NULL WHERE id = ?", (attempt_id,))
+
+    assert main(["history", "recover", "--analyse", "--model", str(model_dir)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "1 answer recovered from an interrupted session"
+    assert out[1].startswith(f"  answer {attempt_id}: analysed — ")
+    assert "chars/min" in out[1]
+
+    with Store.open() as store:
+        attempt = store.get(attempt_id)
+        report = store.report(attempt_id)
+    assert attempt.status == "analysed" and report is not None
+    assert report.question_text == question.text
+    text = report.transcript.text
+    assert "欢迎" in text and "语音识别" in text, text
+    assert attempt.pace_unit == "chars/min"
+    assert attempt.pace_value is not None and 150 < attempt.pace_value < 400
+    assert attempt.length_verdict == "too_long"  # about 5 s of speech against 2-4 s
