@@ -196,6 +196,7 @@ def booth(
     transcript: Transcript | None = None,
     model_error: str | None = None,
     settings: Settings | None = None,
+    lib: Library | None = None,
 ) -> Booth:
     rec = recorder or FakeRecorder()
     spk = speaker or FakeSpeaker()
@@ -214,7 +215,7 @@ def booth(
         recorder_factory=lambda s: rec,
         speaker=spk,
         transcriber_factory=load,
-        library=library(),
+        library=lib or library(),
         clock=clock,
         wall_clock=lambda: datetime(2026, 11, 23, 9, 30, 0),
         seed=7,

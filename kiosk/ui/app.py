@@ -37,6 +37,7 @@ class KioskApp(App[int]):
     """面试语音陪练 — the practice booth."""
 
     CSS_PATH = "kiosk.tcss"
+    ENABLE_COMMAND_PALETTE = False
     TITLE = "Interview Kiosk · 面试语音陪练"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1,question_mark", "help", "Help", key_display="?"),

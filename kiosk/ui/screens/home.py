@@ -32,7 +32,7 @@ class Entry:
     """What a tree leaf starts: a ready practice, or one built on demand (a round)."""
 
     title: str
-    about: str
+    about: str | Text
     start: Callable[[], Practice]
 
 
@@ -42,10 +42,20 @@ def _question_label(q: QuestionLike) -> Text:
     )
 
 
+def _about(title: str, q: QuestionLike, more: int) -> Text:
+    target = f"{clock_text(q.target.low)}–{clock_text(q.target.high)}"
+    follow = f" · {len(q.follow_ups)} follow-up(s)" if q.follow_ups else ""
+    text = Text.assemble((title, "bold #8fa3b8"), "\n\n", (q.text, "bold"), "\n\n")
+    text.append(f"{q.kind} · [{q.language}] · target {target}{follow}", "#8fa3b8")
+    text.append(
+        f"\n\nenter: start · then {more} more in this group" if more else "\n\nenter: start"
+    )
+    return text
+
+
 def _run_from(title: str, qs: Sequence[QuestionLike], index: int) -> Entry:
     practice = Practice(title, tuple(qs), index)
-    about = f"{title}\n\n{qs[index].text}\n\nThen {len(qs) - index - 1} more in this group."
-    return Entry(title, about, lambda: practice)
+    return Entry(title, _about(title, qs[index], len(qs) - index - 1), lambda: practice)
 
 
 class HomeScreen(BoothScreen):
@@ -117,7 +127,8 @@ class HomeScreen(BoothScreen):
     def _add_drills(self, parent: TreeNode[Entry], qs: list[QuestionLike]) -> None:
         drills = sorted((q for q in qs if DRILL_TAG in q.tags), key=lambda q: q.target.high)
         for q in drills:
-            label = Text.assemble((f"{clock_text(q.target.high)} ", "bold"), f"[{q.language}] ")
+            aim = (q.target.low + q.target.high) / 2
+            label = Text.assemble((f"{clock_text(aim)} ", "bold"), f"[{q.language}] ")
             label.append(q.text)
             parent.add_leaf(label, data=_run_from("Timing drill", [q], 0))
         if not drills:

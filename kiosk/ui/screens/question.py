@@ -27,9 +27,11 @@ def describe(asked: Asked, practice: Practice) -> Text:
     q = asked.question
     kind = "追问 follow-up" if asked.follow_up_of else str(q.kind)
     target = f"{clock_text(q.target.low)}–{clock_text(q.target.high)}"
+    where = [practice.position] + ([q.category] if q.category != practice.title else [])
     return Text.assemble(
         (practice.title, "bold"),
-        f"  ·  {practice.position}  ·  {q.category}  ·  {kind}  ·  target ",
+        "".join(f"  ·  {part}" for part in [*where, kind]),
+        "  ·  target ",
         (target, "bold"),
     )
 

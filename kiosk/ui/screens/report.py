@@ -50,7 +50,9 @@ class ReportScreen(BoothScreen):
             yield Static(describe(self.asked, self.practice), id="report-meta")
             yield Static(self.asked.text, id="report-question")
             yield ReportCards(self.report.metrics, id="cards")
-            yield Static(transcript_text(self.report), id="transcript")
+            transcript = Static(transcript_text(self.report), id="transcript")
+            transcript.border_title = "Transcript"
+            yield transcript
             yield Static(
                 "Highlighted: fillers (counts are lower bounds — the transcriber drops some). "
                 "⏸ marks a pause where it happened.",

@@ -13,6 +13,8 @@ from textual.widget import Widget
 from kiosk.core.target import Target
 
 ZONE_STYLE = {"too_short": "bold #d7a93b", "within": "bold #5fb36b", "too_long": "bold #d9534f"}
+ZONE_TRACK = {"too_short": "#5a4b2a", "within": "#2f5236", "too_long": "#5a2f2e"}
+"""Dim versions of the zone colours for the part of the bar not yet reached."""
 ZONE_LABEL = {"too_short": "too short", "within": "in range", "too_long": "over"}
 
 
@@ -36,20 +38,15 @@ class TargetBar(Widget):
     def render(self) -> Text:
         width = max(10, self.size.width)
         zone = self.target.verdict(self.elapsed)
-
-        def col(seconds: float) -> int:
-            return min(width - 1, int(seconds / self.cap * width))
-
         filled = min(width, int(self.elapsed / self.cap * width))
-        low, high = col(self.target.low), col(self.target.high)
         bar = Text()
         for i in range(width):
+            # Each column stands for the time at its middle; its zone gives its colour.
+            column_zone = self.target.verdict((i + 0.5) * self.cap / width)
             if i < filled:
                 bar.append("█", ZONE_STYLE[zone])
-            elif i in (low, high):
-                bar.append("┃", "bold #8fa3b8")
             else:
-                bar.append("─", "#4a5563")
+                bar.append("━", ZONE_TRACK[column_zone])
         caption = Text.assemble(
             (clock_text(self.elapsed), "bold"),
             "  ",
@@ -69,6 +66,6 @@ class LevelMeter(Widget):
         width = max(10, self.size.width - 10)
         filled = max(0, min(width, round(self.level * width)))
         style = "#5fb36b" if self.level < 0.9 else "#d9534f"
-        meter = Text("▮" * filled, style) + Text("▯" * (width - filled), "#4a5563")
+        meter = Text("█" * filled, style) + Text("░" * (width - filled), "#3b4756")
         label = "silence" if filled == 0 else f"{round(self.level * 100):3d} %"
         return meter + Text(f"  {label:>8}", "#8fa3b8")

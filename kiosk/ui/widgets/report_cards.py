@@ -7,6 +7,7 @@ plain) so the palette lives in kiosk.tcss. Filler counts are lower bounds, so th
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
@@ -23,6 +24,7 @@ VERDICT_CLASS = {
     "too_long": "bad",
     "no_speech": "bad",
 }
+VERDICT_STYLE = {"good": "bold #5fb36b", "warn": "bold #d7a93b", "bad": "bold #d9534f"}
 VERDICT_WORDS = {
     "within": "in range",
     "comfortable": "comfortable",
@@ -77,5 +79,7 @@ class ReportCards(Horizontal):
         for title, value, detail, verdict in cards(self.metrics):
             css = VERDICT_CLASS.get(verdict or "", "plain")
             words = VERDICT_WORDS.get(verdict or "", "")
-            body = f"[b]{title}[/b]\n[b]{value}[/b]  {words}\n[dim]{detail}[/dim]"
-            yield Static(body, classes=f"card {css}", id=f"card-{title.lower()}", markup=True)
+            body = Text.assemble((title, "bold #8fa3b8"), "\n", (value, "bold"), "  ")
+            body.append(words, VERDICT_STYLE.get(css, ""))
+            body.append(f"\n{detail}", "#8fa3b8")
+            yield Static(body, classes=f"card {css}", id=f"card-{title.lower()}")

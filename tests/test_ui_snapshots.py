@@ -1,0 +1,92 @@
+"""Snapshot tests of the booth's main screens at a fixed size with frozen time and input.
+
+The SVGs live in tests/snapshots/; after an intended change of look, run
+``pytest tests/test_ui_snapshots.py --snapshot-update`` and inspect the new images.
+Everything shown is fixed: the clock, the recording's name and folder, the input level,
+the transcript, and the round templates (the bundled ones change with the content).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytest_textual_snapshot import SVGImageExtension
+from textual.pilot import Pilot
+
+from kiosk.core.target import Target
+from kiosk.ui import rounds
+from kiosk.ui.practice import Practice
+from kiosk.ui.screens.recording import RecordingScreen
+from kiosk.ui.screens.report import ReportScreen
+from questions.library import Library
+from questions.model import Bank
+from tests.test_ui_support import booth, library, open_first_question, question, tone, until
+
+SIZE = (110, 34)
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+FIXED_HOME = Path("/tmp/kiosk-snapshot-home")
+
+
+@pytest.fixture(autouse=True)
+def fixed_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Snapshots in tests/snapshots, a fixed data folder, fixed round templates."""
+    monkeypatch.setattr(
+        SVGImageExtension, "dirname", classmethod(lambda cls, *, test_location: str(SNAPSHOTS))
+    )
+    shutil.rmtree(FIXED_HOME, ignore_errors=True)
+    monkeypatch.setenv("KIOSK_HOME", str(FIXED_HOME))
+
+    def fixed_rounds(library: object, language: str | None, seed: int | None) -> list:  # type: ignore[type-arg]
+        about = "一面 · AI 产品经理\n\nSteps: 自我介绍 → 动机 → 项目深挖 → 反问"
+        return [("一面 · AI 产品经理  [zh]", about, lambda: Practice("一面", ()))]
+
+    monkeypatch.setattr(rounds, "round_entries", fixed_rounds)
+    yield
+    shutil.rmtree(FIXED_HOME, ignore_errors=True)
+
+
+def realistic_library() -> Library:
+    base = library()
+    project = question(target=Target(60, 120))
+    return Library(
+        (Bank("test-bank", "AI 产品经理 · 测试题库", "zh", (project, *base.questions[1:])),)
+    )
+
+
+def test_home_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    b = booth(lib=realistic_library())
+    assert snap_compare(b.app, terminal_size=SIZE, press=["down", "enter", "down"])
+
+
+def test_recording_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    b = booth(lib=realistic_library())
+
+    async def record(pilot: Pilot[object]) -> None:
+        await open_first_question(pilot)
+        await pilot.press("space")
+        await until(pilot, lambda: getattr(b.app.screen, "state", "") == "recording")
+        b.recorder.feed(tone(2.0))
+        b.clock.t += 75.0
+        await until(pilot, lambda: b.app.screen.query_one("#target-bar").elapsed == 75.0)
+        assert isinstance(b.app.screen, RecordingScreen)
+
+    assert snap_compare(b.app, terminal_size=SIZE, run_before=record)
+
+
+def test_report_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    b = booth(lib=realistic_library())
+
+    async def answer(pilot: Pilot[object]) -> None:
+        await open_first_question(pilot)
+        await pilot.press("space")
+        await until(pilot, lambda: getattr(b.app.screen, "state", "") == "recording")
+        b.recorder.feed(tone(7.0))
+        b.clock.t += 7.0
+        await pilot.press("space")
+        await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
+        await pilot.pause()
+
+    assert snap_compare(b.app, terminal_size=SIZE, run_before=answer)
