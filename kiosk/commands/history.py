@@ -107,7 +107,9 @@ def _opened() -> Iterator[Store]:
 
 
 def _when(iso: str) -> str:
-    return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    moment = datetime.fromisoformat(iso).astimezone()
+    same_year = moment.year == datetime.now().astimezone().year
+    return moment.strftime("%m-%d %H:%M" if same_year else "%Y-%m-%d")
 
 
 def _duration(seconds: float | None) -> str:
@@ -117,14 +119,22 @@ def _duration(seconds: float | None) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
+_OTHER_COLUMNS_WIDTH = 72
+"""Cells taken by every column but the question, with padding (ids up to 9999)."""
+SHORT_UNITS = {"chars/min": "字/分", "words/min": "wpm"}
+
+
 def _pace(a: Attempt) -> str:
-    return "—" if a.pace_value is None else f"{a.pace_value:.0f} {a.pace_unit or ''}".strip()
+    if a.pace_value is None:
+        return "—"
+    unit = SHORT_UNITS.get(a.pace_unit or "", a.pace_unit or "")
+    return f"{a.pace_value:.0f} {unit}".strip()
 
 
 def _fillers(a: Attempt) -> str:
     if a.fillers_total is None:
         return "—"
-    return f"{a.fillers_total} ({a.fillers_per_min or 0:.1f}/min)"
+    return f"{a.fillers_total} ({a.fillers_per_min or 0:.1f}/m)"
 
 
 def _summary(a: Attempt) -> dict[str, Any]:
@@ -146,10 +156,19 @@ def _list(args: argparse.Namespace) -> int:
             else "No answers match."
         )
         return 0
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("#", "when", "question", "lang", "length", "pace", "fillers", "verdict")
+    console = Console()
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+    for name in ("#", "when", "question", "lang", "len", "pace", "fillers", "verdict"):
+        # One line per answer: the question is cut to fit, the numbers never are.
+        if name == "question":
+            room = max(10, console.width - _OTHER_COLUMNS_WIDTH)
+            table.add_column(name, max_width=room, no_wrap=True, overflow="ellipsis")
+        else:
+            table.add_column(name, no_wrap=True)
     for a in attempts:
         question = a.question_text or a.question_id or "(free answer)"
         verdict = a.length_verdict or (a.status if a.status != "analysed" else "—")
@@ -163,7 +182,7 @@ def _list(args: argparse.Namespace) -> int:
             _fillers(a),
             verdict.replace("_", " "),
         )
-    Console().print(table)
+    console.print(table)
     return 0
 
 
@@ -288,10 +307,9 @@ def _analyse_recovered(store: Store, model_dir: Path | None) -> int:
 
 
 def _load_transcriber(model_dir: Path | None) -> tuple[Any, str]:
-    from models.whisper import load_transcriber
-
     from kiosk.config import cache_dir, load_settings
     from models.registry import resolve_model
+    from models.whisper import load_transcriber
 
     settings = load_settings({"model_dir": model_dir})
     info = resolve_model(settings.model_dir, cache_dir())
