@@ -1,19 +1,19 @@
-"""Pilot tests of the practice booth: the whole path of one answer, with injected doubles.
+"""Pilot tests of the practice booth: the whole path of one answer, and what can go wrong.
 
-Real pipeline and metrics; doubles for the microphone, the voice and the speech model.
+Real pipeline and metrics; the project's doubles for the microphone, voice and model.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
 from textual.message import Message
-from textual.widgets import Input, Static, Switch
+from textual.pilot import Pilot
+from textual.widgets import Input, Static, Switch, Tree
 
+from audio.fakes import FakeRecorder, FakeSpeaker
 from kiosk.config import Settings, config_file, load_settings
-from kiosk.core.errors import DeviceError
 from kiosk.core.transcript import Transcript
 from kiosk.ui import messages as msg
 from kiosk.ui.screens.help import HelpScreen
@@ -24,41 +24,61 @@ from kiosk.ui.screens.recording import RecordingScreen
 from kiosk.ui.screens.report import ReportScreen
 from kiosk.ui.screens.settings import SettingsScreen
 from kiosk.ui.widgets.meters import LevelMeter, TargetBar
+from models.fakes import FakeTranscriber, TranscribeCall
 from tests.test_ui_support import (
     NO_DEVICE,
-    FakeRecorder,
-    FakeSpeaker,
+    Booth,
     booth,
+    deliver,
     open_first_question,
     tone,
     until,
+    zh_transcript,
 )
+
+SIZE = (110, 40)
 
 
 def text_of(screen: object, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())  # type: ignore[attr-defined]
 
 
+def state(b: Booth) -> str:
+    return str(getattr(b.app.screen, "state", ""))
+
+
+async def record(b: Booth, pilot: Pilot[object], seconds: float | None = None) -> Path:
+    """From home to a running recording that has received ``seconds`` of audio."""
+    await open_first_question(pilot)
+    await pilot.press("space")
+    await until(pilot, lambda: state(b) == "recording")
+    screen = b.app.screen
+    assert isinstance(screen, RecordingScreen) and screen.path is not None
+    deliver(b.recorder, seconds)
+    b.clock.t += seconds if seconds is not None else b.recorder.audio.size / 16000
+    return screen.path
+
+
 async def test_whole_answer_flow_from_home_to_report_follow_up_and_retry() -> None:
     b = booth()
     seen: list[Message] = []
-    async with b.app.run_test(size=(110, 40), message_hook=seen.append) as pilot:
+    async with b.app.run_test(size=SIZE, message_hook=seen.append) as pilot:
         assert isinstance(b.app.screen, HomeScreen)
         await open_first_question(pilot)
         assert isinstance(b.app.screen, QuestionScreen)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        assert b.speaker.spoken == [("请介绍一个你负责过的 AI 项目。", "zh")]
+        assert b.speaker.texts == ["请介绍一个你负责过的 AI 项目。"]
+        assert b.speaker.spoken[0].language == "zh"
         assert len(b.loads) == 1, "the model loads in the background while the question is read"
 
         await pilot.press("space")
-        await until(pilot, lambda: getattr(b.app.screen, "state", "") == "recording")
+        await until(pilot, lambda: state(b) == "recording")
         screen = b.app.screen
-        assert isinstance(screen, RecordingScreen)
-        assert b.recorder.path is not None
-        assert b.recorder.path.name == "20261123-093000-zh-project.wav"
-        assert b.recorder.path.parent.name == "recordings"
-        b.recorder.feed(tone(7.0))
+        assert isinstance(screen, RecordingScreen) and screen.path is not None
+        assert screen.path.name == "20261123-093000-zh-project.wav"
+        assert screen.path.parent.name == "recordings"
+        deliver(b.recorder)
         b.clock.t += 5.0
         await pilot.pause(0.2)
         assert screen.query_one(TargetBar).elapsed == 5.0
@@ -67,28 +87,30 @@ async def test_whole_answer_flow_from_home_to_report_follow_up_and_retry() -> No
         await pilot.press("space")
         await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
         report = b.app.screen
-        assert b.transcriber.calls == [(7 * 16000, "zh")]
+        assert b.transcriber.calls == [TranscribeCall(7 * 16000, "zh")]
         assert "at least 2" in text_of(report, "#card-fillers")  # 嗯 and 那个
-        assert report.query_one("#card-length").has_class("good")  # 7 s in 4-8 s
+        assert report.query_one("#card-length").has_class("good")  # 6.4 s within 4-8 s
         transcript = text_of(report, "#transcript")
         assert "嗯" in transcript and "⏸1.5s" in transcript
         assert "这个项目最大的风险是什么" in text_of(report, "#follow-up")
-        assert b.recorder.path.is_file(), "the answer stays on disk"
+        assert screen.path.stat().st_size > 7 * 16000 * 2, "the answer stays on disk"
 
         await pilot.press("f")
         await until(pilot, lambda: isinstance(b.app.screen, QuestionScreen))
-        await pilot.app.workers.wait_for_complete()
-        assert b.app.screen.asked.follow_up_of == "zh-project"
+        question = b.app.screen
+        assert isinstance(question, QuestionScreen)
+        assert question.asked.follow_up_of == "zh-project"
         await until(pilot, lambda: len(b.speaker.spoken) == 2)
-        assert b.speaker.spoken[-1] == ("这个项目最大的风险是什么？", "zh")
+        assert b.speaker.texts[-1] == "这个项目最大的风险是什么？"
 
+        b.recorder.audio = tone(6.0)
         await pilot.press("space")
-        await until(pilot, lambda: getattr(b.app.screen, "state", "") == "recording")
-        b.recorder.feed(tone(6.0))
+        await until(pilot, lambda: state(b) == "recording")
+        deliver(b.recorder)
         b.clock.t += 6.0
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
-        assert b.app.screen.follow_up is None, "a follow-up has no follow-up of its own"
+        assert getattr(b.app.screen, "follow_up", "?") is None, "no follow-up of a follow-up"
 
         await pilot.press("r")
         await until(pilot, lambda: isinstance(b.app.screen, QuestionScreen))
@@ -99,121 +121,119 @@ async def test_whole_answer_flow_from_home_to_report_follow_up_and_retry() -> No
 
     kinds = {type(m) for m in seen}
     assert {msg.RecordingStarted, msg.RecordingStopped, msg.AnalysisDone} <= kinds
-    assert msg.TranscriptionProgress in kinds
-    assert msg.SpeakingDone in kinds
+    assert {msg.TranscriptionProgress, msg.SpeakingDone, msg.ModelReady} <= kinds
 
 
-async def _record(b, pilot, audio_seconds: float = 6.0) -> None:  # type: ignore[no-untyped-def]
-    """From the home screen to a running recording fed ``audio_seconds`` of tone."""
-    await open_first_question(pilot)
-    await pilot.press("space")
-    await until(pilot, lambda: getattr(b.app.screen, "state", "") == "recording")
-    if audio_seconds:
-        b.recorder.feed(tone(audio_seconds))
-        b.clock.t += audio_seconds
+async def test_next_question_moves_through_the_group_and_ends_at_home() -> None:
+    b = booth()
+    async with b.app.run_test(size=SIZE) as pilot:
+        await record(b, pilot)
+        await pilot.press("space")
+        await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(b.app.screen, QuestionScreen))
+        assert b.app.screen.asked.id == "zh-why"
+        await pilot.press("s")  # skip the last one
+        await until(pilot, lambda: isinstance(b.app.screen, HomeScreen))
 
 
 async def test_no_input_device_is_explained_and_can_be_retried() -> None:
-    b = booth(recorder=FakeRecorder(fail_with=NO_DEVICE))
-    async with b.app.run_test(size=(110, 40)) as pilot:
+    b = booth(recorder=FakeRecorder(tone(3.0), pace="manual", fail_with=NO_DEVICE))
+    async with b.app.run_test(size=SIZE) as pilot:
         await open_first_question(pilot)
         await pilot.press("space")
-        await until(pilot, lambda: getattr(b.app.screen, "state", "") == "failed")
+        await until(pilot, lambda: state(b) == "failed")
         problem = text_of(b.app.screen, "#problem")
         assert "no input device found" in problem
         assert "Settings" in problem and "r: try again" in problem
         b.recorder.fail_with = None
         await pilot.press("r")
-        await until(pilot, lambda: getattr(b.app.screen, "state", "") == "recording")
+        await until(pilot, lambda: state(b) == "recording")
         assert b.recorder.started == 1
 
 
 async def test_device_lost_mid_answer_keeps_the_audio_and_can_analyse_it() -> None:
-    b = booth()
-    async with b.app.run_test(size=(110, 40)) as pilot:
-        await _record(b, pilot, 3.0)
-        b.recorder.lose(DeviceError("input device disappeared (USB unplugged?)"))
-        await until(pilot, lambda: getattr(b.app.screen, "state", "") == "lost")
+    b = booth(recorder=FakeRecorder(tone(6.0), pace="manual", error_after_s=3.0))
+    async with b.app.run_test(size=SIZE) as pilot:
+        path = await record(b, pilot)
+        await until(pilot, lambda: state(b) == "lost")
         problem = text_of(b.app.screen, "#problem")
-        assert "input device disappeared" in problem
-        assert "0:03 kept in" in problem and str(b.recorder.path) in problem
-        assert b.recorder.path is not None and b.recorder.path.stat().st_size > 3 * 16000 * 2
+        assert "stopped working after 3.0 s" in problem
+        assert f"0:03 kept in {path}" in problem
+        assert path.stat().st_size >= 3 * 16000 * 2
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
-        assert b.transcriber.calls == [(3 * 16000, "zh")]
+        assert b.transcriber.calls == [TranscribeCall(3 * 16000, "zh")]
 
 
 async def test_silent_answer_says_no_speech_and_invents_nothing() -> None:
-    b = booth()
-    async with b.app.run_test(size=(110, 40)) as pilot:
-        await _record(b, pilot, 0)
-        b.recorder.feed(np.zeros(3 * 16000, np.float32))
-        b.clock.t += 3
+    b = booth(recorder=FakeRecorder(np.zeros(3 * 16000, np.float32), pace="manual"))
+    async with b.app.run_test(size=SIZE) as pilot:
+        await record(b, pilot)
         await pilot.press("space")
-        await until(pilot, lambda: getattr(b.app.screen, "state", "") == "failed")
+        await until(pilot, lambda: state(b) == "failed")
         assert isinstance(b.app.screen, ProcessingScreen)
         assert "No speech detected" in text_of(b.app.screen, "#proc-status")
         assert b.transcriber.calls == [], "silence never reaches the transcriber"
-        assert not b.app.screen.query(ReportScreen)
         await pilot.press("a")
         await until(pilot, lambda: isinstance(b.app.screen, QuestionScreen))
 
 
 async def test_an_empty_transcript_is_no_speech_too() -> None:
-    b = booth(transcript=Transcript("zh", 3.0))
-    async with b.app.run_test(size=(110, 40)) as pilot:
-        await _record(b, pilot, 3.0)
+    b = booth(transcript=Transcript("zh", 7.0))
+    async with b.app.run_test(size=SIZE) as pilot:
+        await record(b, pilot)
         await pilot.press("space")
-        await until(pilot, lambda: getattr(b.app.screen, "state", "") == "failed")
+        await until(pilot, lambda: state(b) == "failed")
         assert "No speech detected" in text_of(b.app.screen, "#proc-status")
         assert len(b.transcriber.calls) == 1
 
 
 async def test_missing_model_is_explained_and_the_recording_kept() -> None:
     b = booth(model_error="speech model not found in /nowhere: run `kiosk model install`")
-    async with b.app.run_test(size=(110, 40)) as pilot:
-        await _record(b, pilot, 3.0)
+    async with b.app.run_test(size=SIZE) as pilot:
+        path = await record(b, pilot)
         await pilot.press("space")
-        await until(pilot, lambda: getattr(b.app.screen, "state", "") == "failed")
+        await until(pilot, lambda: state(b) == "failed")
         problem = text_of(b.app.screen, "#problem")
         assert "speech model not found in /nowhere" in problem
         assert "Settings (s)" in problem
-        assert b.recorder.path is not None and b.recorder.path.is_file()
-        assert str(b.recorder.path) in text_of(b.app.screen, "#proc-path")
+        assert path.is_file() and str(path) in text_of(b.app.screen, "#proc-path")
         assert len(b.loads) == 2, "preloaded once, retried when the answer is processed"
 
 
 async def test_escape_cancels_processing_and_returns_to_the_question() -> None:
-    b = booth()
-    gate = threading.Event()
-    original = b.transcriber.transcribe
-
-    def slow(audio, language="auto", on_progress=None):  # type: ignore[no-untyped-def]
-        gate.wait(5)
-        return original(audio, language, on_progress)
-
-    b.transcriber.transcribe = slow  # type: ignore[method-assign]
-    async with b.app.run_test(size=(110, 40)) as pilot:
-        await _record(b, pilot, 3.0)
+    slow = FakeTranscriber(zh_transcript(), delay=3.0, steps=30)
+    b = booth(transcriber=slow)
+    async with b.app.run_test(size=SIZE) as pilot:
+        await record(b, pilot)
         await pilot.press("space")
-        await until(pilot, lambda: isinstance(b.app.screen, ProcessingScreen))
-        await until(pilot, lambda: "Transcribing" in text_of(b.app.screen, "#proc-status"))
+        await until(
+            pilot,
+            lambda: (
+                "Transcribing" in str(getattr(b.app.screen, "state", ""))
+                or (
+                    isinstance(b.app.screen, ProcessingScreen)
+                    and "Transcribing" in text_of(b.app.screen, "#proc-status")
+                )
+            ),
+        )
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(b.app.screen, QuestionScreen))
-        gate.set()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.1)
         assert isinstance(b.app.screen, QuestionScreen), "a cancelled analysis shows nothing"
+        assert len(slow.calls) == 1
 
 
 async def test_without_a_voice_the_booth_says_so_once_and_goes_on_text_only() -> None:
     b = booth(speaker=FakeSpeaker(available=False))
-    async with b.app.run_test(size=(110, 40), notifications=True) as pilot:
+    async with b.app.run_test(size=SIZE, notifications=True) as pilot:
         await open_first_question(pilot)
         await pilot.app.workers.wait_for_complete()
         assert "text only" in text_of(b.app.screen, "#voice-status")
         await pilot.press("s")  # skip to the next question
-        await until(pilot, lambda: b.app.screen.asked.question.id == "zh-why")
+        await until(pilot, lambda: b.app.screen.asked.id == "zh-why")
         warnings = [n for n in b.app._notifications if n.title == "Voice unavailable"]
         assert len(warnings) == 1
         assert b.speaker.spoken == []
@@ -221,7 +241,7 @@ async def test_without_a_voice_the_booth_says_so_once_and_goes_on_text_only() ->
 
 async def test_mute_stops_the_voice_and_replay_reads_again() -> None:
     b = booth()
-    async with b.app.run_test(size=(110, 40)) as pilot:
+    async with b.app.run_test(size=SIZE) as pilot:
         await open_first_question(pilot)
         await pilot.app.workers.wait_for_complete()
         await pilot.press("m")
@@ -234,25 +254,31 @@ async def test_mute_stops_the_voice_and_replay_reads_again() -> None:
 
 async def test_recording_stops_itself_at_twice_the_target() -> None:
     b = booth()
-    async with b.app.run_test(size=(110, 40)) as pilot:
-        await _record(b, pilot, 2.0)
+    async with b.app.run_test(size=SIZE) as pilot:
+        await record(b, pilot, 2.0)
+        await pilot.pause(0.2)
+        assert isinstance(b.app.screen, RecordingScreen)
         b.clock.t += 20  # target 4-8 s: the cap is 16 s
         await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
 
 
 async def test_recording_stops_after_silence_when_asked_to() -> None:
-    b = booth(settings=Settings(auto_stop_silence_s=1.5))
-    async with b.app.run_test(size=(110, 40)) as pilot:
-        await _record(b, pilot, 2.0)
+    speech_then_silence = np.concatenate([tone(2.0), np.zeros(2 * 16000, np.float32)])
+    b = booth(
+        settings=Settings(auto_stop_silence_s=1.5),
+        recorder=FakeRecorder(speech_then_silence, pace="manual"),
+    )
+    async with b.app.run_test(size=SIZE) as pilot:
+        await record(b, pilot, 2.0)
         await pilot.pause(0.2)
         assert isinstance(b.app.screen, RecordingScreen), "speech alone never stops it"
-        b.recorder.feed(np.zeros(2 * 16000, np.float32))
+        deliver(b.recorder)
         await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
 
 
 async def test_help_opens_from_anywhere_and_closes_with_escape() -> None:
     b = booth()
-    async with b.app.run_test(size=(110, 40)) as pilot:
+    async with b.app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         assert isinstance(b.app.screen, HelpScreen)
         await pilot.press("escape")
@@ -264,9 +290,31 @@ async def test_help_opens_from_anywhere_and_closes_with_escape() -> None:
         assert isinstance(b.app.screen, QuestionScreen)
 
 
+def tree_labels(b: Booth) -> str:
+    """Every label in the home tree, expanded or not."""
+    tree: Tree[object] = b.app.screen.query_one("#menu", Tree)
+    labels: list[str] = []
+    stack = [tree.root]
+    while stack:
+        node = stack.pop()
+        labels.append(str(node.label))
+        stack.extend(node.children)
+    return "\n".join(labels)
+
+
+async def test_language_filter_narrows_the_home_tree() -> None:
+    b = booth()
+    async with b.app.run_test(size=SIZE) as pilot:
+        assert "Introduce yourself" in tree_labels(b) and "项目经历" in tree_labels(b)
+        await pilot.press("l")  # all → 中文
+        assert "Introduce yourself" not in tree_labels(b) and "项目经历" in tree_labels(b)
+        await pilot.press("l")  # → English
+        assert "Introduce yourself" in tree_labels(b) and "项目经历" not in tree_labels(b)
+
+
 async def test_settings_are_saved_to_the_config_file(kiosk_home: Path) -> None:
     b = booth()
-    async with b.app.run_test(size=(110, 40)) as pilot:
+    async with b.app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
         assert isinstance(b.app.screen, SettingsScreen)
         b.app.screen.query_one("#tts_rate", Input).value = "140"
@@ -282,7 +330,7 @@ async def test_settings_are_saved_to_the_config_file(kiosk_home: Path) -> None:
 
 async def test_settings_refuse_a_bad_value_and_save_nothing() -> None:
     b = booth()
-    async with b.app.run_test(size=(110, 40)) as pilot:
+    async with b.app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
         b.app.screen.query_one("#tts_rate", Input).value = "9999"
         await pilot.press("ctrl+s")

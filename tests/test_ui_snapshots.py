@@ -23,7 +23,7 @@ from kiosk.ui.screens.recording import RecordingScreen
 from kiosk.ui.screens.report import ReportScreen
 from questions.library import Library
 from questions.model import Bank
-from tests.test_ui_support import booth, library, open_first_question, question, tone, until
+from tests.test_ui_support import booth, deliver, library, open_first_question, question, until
 
 SIZE = (110, 34)
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -68,7 +68,7 @@ def test_recording_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]
         await open_first_question(pilot)
         await pilot.press("space")
         await until(pilot, lambda: getattr(b.app.screen, "state", "") == "recording")
-        b.recorder.feed(tone(2.0))
+        deliver(b.recorder, 2.0)
         b.clock.t += 75.0
         await until(pilot, lambda: b.app.screen.query_one("#target-bar").elapsed == 75.0)
         assert isinstance(b.app.screen, RecordingScreen)
@@ -83,7 +83,7 @@ def test_report_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]
         await open_first_question(pilot)
         await pilot.press("space")
         await until(pilot, lambda: getattr(b.app.screen, "state", "") == "recording")
-        b.recorder.feed(tone(7.0))
+        deliver(b.recorder)
         b.clock.t += 7.0
         await pilot.press("space")
         await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))

@@ -1,8 +1,8 @@
 """Doubles and builders shared by the booth's Pilot and snapshot tests (no tests here).
 
-The doubles are deliberately tiny and controlled from the test: the recorder writes a real
-WAV of exactly the audio the test feeds it, the transcriber returns a given transcript, the
-clock only moves when told. The pipeline and metrics are the real ones.
+The doubles are the project's own (``audio.fakes``, ``models.fakes``): the microphone plays
+a given array one block per step and writes it through the real WAV writer, the transcriber
+returns a given transcript. The clock only moves when told. Pipeline and metrics are real.
 """
 
 from __future__ import annotations
@@ -10,26 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 from textual.pilot import Pilot
 
-from audio.files import write_wav
+from audio.fakes import FakeRecorder, FakeSpeaker
 from kiosk.config import Settings
 from kiosk.core.errors import DeviceError, ModelError
-from kiosk.core.ports import (
-    SAMPLE_RATE,
-    Audio,
-    AudioCallback,
-    ErrorCallback,
-    Language,
-    ProgressCallback,
-    RecordingResult,
-)
+from kiosk.core.ports import SAMPLE_RATE, Audio
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.ui.app import KioskApp, make_app
+from models.fakes import FakeTranscriber
 from questions.library import Library
 from questions.model import Bank, Kind, Question
 
@@ -40,78 +32,10 @@ def tone(seconds: float, amplitude: float = 0.3) -> Audio:
     return (amplitude * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
 
 
-class FakeSpeaker:
-    def __init__(self, available: bool = True) -> None:
-        self._available = available
-        self.spoken: list[tuple[str, str]] = []
-        self.stops = 0
-
-    def available(self) -> bool:
-        return self._available
-
-    def speak(self, text: str, language: Language) -> None:
-        self.spoken.append((text, language))
-
-    def stop(self) -> None:
-        self.stops += 1
-
-
-class FakeRecorder:
-    """Writes what the test feeds; ``fail_with`` makes ``start`` raise."""
-
-    def __init__(self, fail_with: Exception | None = None) -> None:
-        self.fail_with = fail_with
-        self.path: Path | None = None
-        self.blocks: list[Audio] = []
-        self.on_audio: AudioCallback | None = None
-        self.on_error: ErrorCallback | None = None
-        self.started = 0
-
-    def start(
-        self,
-        path: Path,
-        on_audio: AudioCallback | None = None,
-        on_error: ErrorCallback | None = None,
-    ) -> None:
-        if self.fail_with is not None:
-            raise self.fail_with
-        self.started += 1
-        self.path, self.on_audio, self.on_error, self.blocks = path, on_audio, on_error, []
-
-    def feed(self, audio: Audio, block: int = 800) -> None:
-        for i in range(0, len(audio), block):
-            chunk = audio[i : i + block]
-            self.blocks.append(chunk)
-            if self.on_audio is not None:
-                self.on_audio(chunk)
-
-    def lose(self, error: Exception) -> None:
-        assert self.on_error is not None
-        self.on_error(error)
-
-    def stop(self) -> RecordingResult:
-        assert self.path is not None
-        audio = np.concatenate(self.blocks) if self.blocks else np.zeros(0, np.float32)
-        write_wav(self.path, audio)
-        return RecordingResult(self.path, len(audio), SAMPLE_RATE)
-
-
-class FakeTranscriber:
-    def __init__(self, transcript: Transcript) -> None:
-        self.transcript = transcript
-        self.calls: list[tuple[int, str]] = []
-
-    def transcribe(
-        self, audio: Audio, language: Language = "auto", on_progress: ProgressCallback | None = None
-    ) -> Transcript:
-        from kiosk.core.ports import Progress
-
-        self.calls.append((len(audio), language))
-        if on_progress is not None:
-            total = len(audio) / SAMPLE_RATE
-            on_progress(Progress(total / 2, total))
-            on_progress(Progress(total, total))
-        return self.transcript
+def deliver(recorder: FakeRecorder, seconds: float | None = None) -> None:
+    """Let a manual-pace fake microphone deliver ``seconds`` of its audio (all if None)."""
+    total = recorder.audio.size if seconds is None else int(seconds * SAMPLE_RATE)
+    recorder.step(-(-total // recorder.block))
 
 
 def zh_transcript() -> Transcript:
@@ -194,13 +118,14 @@ def booth(
     recorder: FakeRecorder | None = None,
     speaker: FakeSpeaker | None = None,
     transcript: Transcript | None = None,
+    transcriber: FakeTranscriber | None = None,
     model_error: str | None = None,
     settings: Settings | None = None,
     lib: Library | None = None,
 ) -> Booth:
-    rec = recorder or FakeRecorder()
+    rec = recorder or FakeRecorder(tone(7.0), pace="manual")
     spk = speaker or FakeSpeaker()
-    tr = FakeTranscriber(transcript or zh_transcript())
+    tr = transcriber or FakeTranscriber(transcript or zh_transcript())
     clock = Clock()
     loads: list[Settings] = []
 
