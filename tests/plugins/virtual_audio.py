@@ -31,6 +31,7 @@ import soundfile as sf
 HERE = Path(__file__).parent
 PULSE_CONFIG = HERE / "virtual_audio.pa"
 RATE = 16_000
+_PULSE_VARS = ("PULSE_SERVER", "XDG_RUNTIME_DIR")
 
 _ASOUNDRC = """\
 pcm.virtmic {{
@@ -86,7 +87,8 @@ def make_virtmic(
     padded = np.concatenate([samples, np.zeros(int(pad_s * RATE), dtype=np.int16)])
     padded.astype("<i2").tofile(raw)
     (home / ".asoundrc").write_text(_ASOUNDRC.format(raw=raw), encoding="utf-8")
-    env = {**os.environ, "HOME": str(home)}
+    env = {k: v for k, v in os.environ.items() if k not in _PULSE_VARS}
+    env["HOME"] = str(home)
     return VirtualMic(home=home, raw=raw, samples=samples, env=env)
 
 
@@ -102,6 +104,8 @@ def alsa_virtmic(
     def make(source: Path | npt.NDArray[np.generic], pad_s: float = 30.0) -> VirtualMic:
         mic = make_virtmic(tmp_path / f"virtmic{len(used)}", source, pad_s)
         monkeypatch.setenv("HOME", str(mic.home))
+        for var in _PULSE_VARS:  # a running PulseAudio would take over ALSA's default
+            monkeypatch.delenv(var, raising=False)
         reinitialize()
         used.append(mic)
         return mic
@@ -182,18 +186,23 @@ def running_pulse(runtime: Path) -> Iterator[PulseAudio]:
          "--use-pid-file=no", f"--log-target=file:{log}"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    awake: subprocess.Popen[bytes] | None = None
+    awake: list[subprocess.Popen[bytes]] = []
     try:
         _wait_ready(env, server, log)
         # An idle null sink sleeps; a reader on its monitor keeps the first callback prompt.
-        awake = subprocess.Popen(
-            ["parec", "--device=vmic_feed.monitor", "--latency-msec=20"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        awake = [
+            subprocess.Popen(
+                ["parec", f"--device={sink}.monitor", "--latency-msec=20"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for sink in ("vmic_feed", "vspeaker")
+        ]
         yield PulseAudio(runtime_dir=runtime, env=env, server=server)
     finally:
-        for proc in (awake, server):
-            if proc is not None and proc.poll() is None:
+        for proc in [*awake, server]:
+            if proc.poll() is None:
                 proc.terminate()
                 try:
                     proc.wait(10)
