@@ -1,0 +1,110 @@
+"""The pure guards against Whisper's silence credits and repetition loops."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.core.transcript import Word
+from models.guards import (
+    SegmentStats,
+    collapse_repeats,
+    compression_ratio,
+    is_known_hallucination,
+    is_spurious,
+    normalize,
+)
+
+
+def _seg(text: str, nsp: float = 0.1, lp: float = -0.3, cr: float | None = None) -> SegmentStats:
+    return SegmentStats(text, nsp, lp, compression_ratio(text) if cr is None else cr)
+
+
+def test_single_token_loop_keeps_one() -> None:
+    assert collapse_repeats(list("我认论论论论论论论论")) == list("我认论")
+
+
+def test_phrase_loop_keeps_one_copy_and_what_follows() -> None:
+    loop = ["这些", "退市", "公司,"] * 5 + ["好"]
+    assert collapse_repeats(loop) == ["这些", "退市", "公司,", "好"]
+
+
+def test_repeats_compare_without_punctuation_and_case() -> None:
+    tokens = ["Uh,", "uh", "UH.", "uh,", "so"]
+    assert collapse_repeats(tokens) == ["Uh,", "so"]
+
+
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        ["快速", "快速", "来"],
+        ["啊,", "啊,", "啊,", "好"],
+        ["I", "I", "I", "think"],
+        ["我们", "我们", "再", "取"],
+        [],
+    ],
+)
+def test_a_speakers_own_repeats_are_kept(tokens: list[str]) -> None:
+    assert collapse_repeats(tokens) == tokens
+
+
+def test_collapse_works_on_words_with_a_key() -> None:
+    words = [Word("呃，", i * 0.1, i * 0.1 + 0.05) for i in range(8)] + [Word("好", 1.0, 1.1)]
+    kept = collapse_repeats(words, key=lambda w: normalize(w.text))
+    assert [w.text for w in kept] == ["呃，", "好"]
+    assert kept[0].start == 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "谢谢观看",
+        "谢谢观看!",
+        "字幕由Amara.org社区提供",
+        "请不吝点赞 订阅 转发 打赏支持明镜与点点栏目",
+        "Thank you for watching.",
+        " Thanks for watching!",
+        "Subtitles by the Amara.org community",
+    ],
+)
+def test_known_credit_phrases_are_recognised(text: str) -> None:
+    assert is_known_hallucination(text)
+    assert is_spurious(_seg(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["谢谢。", "Thank you.", "我想谢谢观看这个产品演示的各位评委", "好", "watching the market"],
+)
+def test_real_speech_is_not_a_credit_phrase(text: str) -> None:
+    assert not is_known_hallucination(text)
+    assert not is_spurious(_seg(text))
+
+
+def test_silence_with_an_unsure_decoder_is_dropped() -> None:
+    assert is_spurious(_seg("我们", nsp=0.7, lp=-1.2))
+    assert not is_spurious(_seg("我们", nsp=0.7, lp=-0.4))
+    assert not is_spurious(_seg("我们", nsp=0.3, lp=-1.2))
+
+
+def test_fillers_written_into_a_silent_tail_are_dropped() -> None:
+    assert is_spurious(_seg("嗯，嗯，", nsp=0.91, lp=-0.78))
+    assert not is_spurious(_seg("嗯，嗯，", nsp=0.3, lp=-0.78))
+
+
+def test_a_loop_over_silence_is_dropped_but_a_loop_in_speech_is_kept() -> None:
+    loop = "我认认认认" + "论" * 60
+    assert compression_ratio(loop) > 2.4
+    assert is_spurious(_seg(loop, nsp=0.63, lp=-0.16))
+    assert not is_spurious(_seg(loop, nsp=0.2, lp=-0.16))
+
+
+def test_empty_or_punctuation_only_segments_are_dropped() -> None:
+    assert is_spurious(_seg(""))
+    assert is_spurious(_seg(" 。，"))
+
+
+def test_compression_ratio_tells_loops_from_sentences() -> None:
+    sentence = "And so my fellow Americans, ask not what your country can do for you."
+    assert compression_ratio(sentence) < 2.4
+    assert compression_ratio("问" * 100) > 2.4
+    assert compression_ratio("") == 0.0
