@@ -55,10 +55,14 @@ class SoundDeviceRecorder:
         max_seconds: float | None = None,
         stall_seconds: float = 5.0,
         on_finished: Callable[[str], None] | None = None,
+        capture_rate: int | None = None,
     ) -> None:
+        if sample_rate <= 0 or (capture_rate is not None and capture_rate <= 0):
+            raise ValueError("sample rates must be positive")
         self.device = device
         self.sample_rate = sample_rate
-        self.blocksize = max(1, sample_rate * block_ms // 1000)
+        self.block_ms = block_ms
+        self.capture_rate = capture_rate
         self.max_samples = None if max_seconds is None else int(max_seconds * sample_rate)
         self.stall_seconds = stall_seconds
         self.on_finished = on_finished
@@ -75,6 +79,8 @@ class SoundDeviceRecorder:
         self._writer: WavWriter | None = None
         self._queue: queue.Queue[Any] = queue.Queue()
         self._queued = 0
+        self._queue_cap: int | None = None
+        self._resampler: _Resampler | None = None
         self._stopping = False
         self._on_audio: AudioCallback | None = None
         self._on_error: ErrorCallback | None = None
@@ -100,10 +106,15 @@ class SoundDeviceRecorder:
         info = resolve_input(self.device)
         self._reset()
         self.device_info, self._on_audio, self._on_error = info, on_audio, on_error
+        rate = self.capture_rate or self._device_rate(sd, info)
+        if rate != self.sample_rate:
+            self._resampler = _Resampler(rate, self.sample_rate)
+        if self.max_samples is not None:  # stop the device a little after the cap
+            self._queue_cap = int(self.max_samples * rate / self.sample_rate) + rate // 5
         try:
             stream = sd.InputStream(
-                device=info.index, channels=1, samplerate=self.sample_rate, dtype="int16",
-                blocksize=self.blocksize, callback=self._callback,
+                device=info.index, channels=1, samplerate=rate, dtype="int16",
+                blocksize=max(1, rate * self.block_ms // 1000), callback=self._callback,
                 finished_callback=self._stream_finished,
             )  # fmt: skip
         except (sd.PortAudioError, ValueError) as exc:
@@ -120,6 +131,16 @@ class SoundDeviceRecorder:
             Path(path).unlink(missing_ok=True)
             raise self._open_error(info, exc) from None
 
+    def _device_rate(self, sd: Any, info: DeviceInfo) -> int:
+        """Our rate if the device takes it, else its own (we resample: many USB mics are 48k)."""
+        try:
+            sd.check_input_settings(
+                device=info.index, channels=1, samplerate=self.sample_rate, dtype="int16"
+            )
+        except (sd.PortAudioError, ValueError):
+            return int(info.default_samplerate) or self.sample_rate
+        return self.sample_rate
+
     def _open_error(self, info: DeviceInfo, exc: BaseException) -> DeviceError:
         return DeviceError(
             f"cannot record from input device '{info.name}' ({info.index}): {_reason(exc)}; "
@@ -133,12 +154,12 @@ class SoundDeviceRecorder:
             self.overflows += 1
         self._queue.put(indata[:, 0].copy())
         self._queued += frames
-        if self.max_samples is not None and self._queued >= self.max_samples:
+        if self._queue_cap is not None and self._queued >= self._queue_cap:
             raise sounddevice().CallbackStop
 
     def _stream_finished(self) -> None:
         """The stream became inactive: fine if we stopped it or hit the cap, else a failure."""
-        capped = self.max_samples is not None and self._queued >= self.max_samples
+        capped = self._queue_cap is not None and self._queued >= self._queue_cap
         if not (self._stopping or capped):
             self._queue.put(_FAILED)
 
@@ -153,6 +174,8 @@ class SoundDeviceRecorder:
                     self._fail("delivers no audio")
                 continue
             if item is _STOP:
+                if self._resampler is not None and self.finish_reason is None:
+                    self._write(self._resampler.flush(), resampled=True)
                 return
             if item is _FAILED:
                 if not self._stopping and self.finish_reason is None:
@@ -162,9 +185,11 @@ class SoundDeviceRecorder:
             if self.finish_reason is None:
                 self._write(item)
 
-    def _write(self, block: npt.NDArray[np.int16]) -> None:
+    def _write(self, block: npt.NDArray[np.int16], resampled: bool = False) -> None:
         writer = self._writer
         assert writer is not None
+        if self._resampler is not None and not resampled:
+            block = self._resampler.push(block)
         if self.max_samples is not None:
             block = block[: max(0, self.max_samples - writer.samples)]
         try:
@@ -226,3 +251,29 @@ class SoundDeviceRecorder:
         samples = self._writer.close()
         self._finish("stopped")
         return RecordingResult(self._writer.path, samples, self.sample_rate, self.overflows)
+
+
+class _Resampler:
+    """Streaming int16 resampling (FFmpeg's swr via PyAV) from the device rate to ours."""
+
+    def __init__(self, src: int, dst: int) -> None:
+        import av
+
+        self._av = av
+        self._src = src
+        self._swr = av.AudioResampler(format="s16", layout="mono", rate=dst)
+
+    def push(self, block: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
+        frame = self._av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(block, dtype=np.int16).reshape(1, -1), format="s16", layout="mono"
+        )
+        frame.sample_rate = self._src
+        return self._collect(self._swr.resample(frame))
+
+    def flush(self) -> npt.NDArray[np.int16]:
+        return self._collect(self._swr.resample(None))
+
+    @staticmethod
+    def _collect(frames: list[Any]) -> npt.NDArray[np.int16]:
+        parts = [np.asarray(f.to_ndarray(), dtype=np.int16).reshape(-1) for f in frames]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)

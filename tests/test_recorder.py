@@ -149,10 +149,54 @@ def test_unsupported_format_names_the_device(
     alsa_virtmic: Callable[..., Any], tmp_path: Path
 ) -> None:
     alsa_virtmic(np.zeros(RATE, dtype=np.int16))
-    rec = SoundDeviceRecorder(device="virtmic", sample_rate=-5)
+    rec = SoundDeviceRecorder(device="virtmic", capture_rate=1_000_000_000)
     with pytest.raises(DeviceError, match=r"cannot record from input device 'virtmic' \(\d+\)"):
         rec.start(tmp_path / "x.wav")
     assert not (tmp_path / "x.wav").exists()
+
+
+@pytest.mark.audio
+def test_device_at_48k_is_resampled_to_16k(
+    alsa_virtmic: Callable[..., Any], data_dir: Path, tmp_path: Path
+) -> None:
+    """A microphone that only does 48 kHz: captured at 48k, written at 16k, same speech."""
+    clip = sf.read(data_dir / "zh_welcome.wav", dtype="float32")[0]
+    t48 = np.arange(clip.size * 3) / 3.0
+    up = np.interp(t48, np.arange(clip.size), clip)
+    alsa_virtmic(np.round(up * 32767).astype(np.int16))
+    rec = SoundDeviceRecorder(device="virtmic", capture_rate=48_000, max_seconds=3.0)
+    blocks: list[np.ndarray] = []
+    rec.start(tmp_path / "a.wav", on_audio=blocks.append)
+    assert rec.finished.wait(20)
+    result = rec.stop()
+    assert result.samples == 3 * RATE and result.sample_rate == RATE
+    on_disk, rate = sf.read(result.path, dtype="float32")
+    assert rate == RATE and on_disk.size == 3 * RATE
+    assert sum(b.size for b in blocks) == 3 * RATE
+    assert _best_correlation(on_disk, clip[: int(2.5 * RATE)]) > 0.99
+
+
+def test_device_rate_falls_back_to_the_device_default() -> None:
+    from audio.devices import DeviceInfo
+
+    class PickySd:
+        PortAudioError = RuntimeError
+
+        @staticmethod
+        def check_input_settings(**kw: Any) -> None:
+            if kw["samplerate"] != 48_000:
+                raise RuntimeError("Invalid sample rate")
+
+    usb = DeviceInfo(3, "USB mic", "ALSA", 1, 0, 48_000.0)
+    assert SoundDeviceRecorder()._device_rate(PickySd, usb) == 48_000
+    easy = DeviceInfo(4, "default", "ALSA", 32, 32, 44_100.0)
+    assert (
+        SoundDeviceRecorder()._device_rate(
+            SimpleNamespace(PortAudioError=RuntimeError, check_input_settings=lambda **kw: None),
+            easy,
+        )
+        == RATE
+    )
 
 
 def test_overflows_are_counted(tmp_path: Path) -> None:
