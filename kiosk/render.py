@@ -54,8 +54,8 @@ def summary_table(m: Metrics) -> Table:
     low, high = m.pace.band
     table.add_row(
         "pace",
-        f"{_num(m.pace.value)} {m.pace.unit}",
-        f"comfortable {low:g}–{high:g}; first→last word {_num(m.pace.span_value)}",
+        f"{_num(m.pace.span_value)} {m.pace.unit}",
+        f"comfortable {low:g}–{high:g}; {_num(m.pace.value)} while speaking",
         _verdict(m.pace.verdict),
     )
     by_word = ", ".join(f"{k}×{v}" for k, v in m.fillers.by_word.items()) or "none heard"

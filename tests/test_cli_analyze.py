@@ -1,6 +1,6 @@
 """``kiosk analyze``: clear one-line errors for bad input, and the report on real speech.
 
-The error cases never load a model. The middle tier swaps in a scripted transcriber to
+The error cases never load a model. The middle tier swaps in the scripted FakeTranscriber to
 check the plumbing (file → pipeline → JSON / Markdown / --output). The ``model`` tier runs
 the real embedded Whisper model on the committed speech clips.
 """
@@ -17,10 +17,9 @@ import pytest
 from audio.files import write_wav
 from kiosk.cli import main
 from kiosk.commands import analyze
-from kiosk.core.ports import Audio, Language, Progress, ProgressCallback
 from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.pipeline import analyze_file
-from tests.plugins import model as model_plugin
+from models.fakes import FakeTranscriber, TranscribeCall
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -96,22 +95,6 @@ def test_missing_model_dir_is_one_line(capsys: pytest.CaptureFixture[str], tmp_p
     assert code == 3
 
 
-class ScriptedTranscriber:
-    """Returns a fixed transcript; records what it was given."""
-
-    def __init__(self, transcript: Transcript) -> None:
-        self.transcript = transcript
-        self.calls: list[tuple[int, str]] = []
-
-    def transcribe(
-        self, audio: Audio, language: Language = "auto", on_progress: ProgressCallback | None = None
-    ) -> Transcript:
-        self.calls.append((audio.size, language))
-        if on_progress:
-            on_progress(Progress(audio.size / 16_000, audio.size / 16_000))
-        return self.transcript
-
-
 SCRIPT = Transcript(
     "zh",
     2.0,
@@ -121,20 +104,20 @@ SCRIPT = Transcript(
 
 
 @pytest.fixture
-def scripted(monkeypatch: pytest.MonkeyPatch) -> ScriptedTranscriber:
-    fake = ScriptedTranscriber(SCRIPT)
+def scripted(monkeypatch: pytest.MonkeyPatch) -> FakeTranscriber:
+    fake = FakeTranscriber(transcript=SCRIPT)
     monkeypatch.setattr(analyze, "_load_transcriber", lambda model_dir: (fake, "scripted"))
     return fake
 
 
 def test_json_output(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, scripted: ScriptedTranscriber
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, scripted: FakeTranscriber
 ) -> None:
     wav = _silence(tmp_path / "answer.wav", 2.0)
     code, out, err = run_cli(capsys, str(wav), "--json", "--lang", "zh", "--target", "1")
     assert code == 0, err
     d = json.loads(out)
-    assert scripted.calls == [(32_000, "zh")]
+    assert scripted.calls == [TranscribeCall(32_000, "zh")]
     assert d["source"] == str(wav) and d["model"] == "scripted"
     assert d["fillers"]["by_word"] == {"啊": 1, "嗯": 1}
     assert d["length"]["verdict"] == "too_long" and d["length"]["target"] == {
@@ -144,7 +127,7 @@ def test_json_output(
 
 
 def test_markdown_and_output_file(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, scripted: ScriptedTranscriber
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, scripted: FakeTranscriber
 ) -> None:
     wav = _silence(tmp_path / "answer.wav")
     code, out, _ = run_cli(capsys, str(wav), "--markdown")
@@ -157,26 +140,17 @@ def test_markdown_and_output_file(
 
 
 def test_pipeline_decodes_and_resamples(data_dir: Path) -> None:
-    fake = ScriptedTranscriber(SCRIPT)
+    fake = FakeTranscriber(transcript=SCRIPT)
     report = analyze_file(data_dir / "en_jfk.flac", transcriber=fake, language="en")
-    size, language = fake.calls[0]
-    assert language == "en" and abs(size - 11 * 16_000) < 1_600  # 44.1 kHz stereo → 16 kHz mono
+    (call,) = fake.calls
+    assert (
+        call.language == "en" and abs(call.samples - 11 * 16_000) < 1_600
+    )  # 44.1 kHz stereo → 16 kHz mono
     assert report.source == str(data_dir / "en_jfk.flac")
     assert report.metrics.fillers.total == 2
 
 
 # ---- real model on real speech --------------------------------------------------------
-
-if not hasattr(model_plugin, "model_dir"):  # until the shared session fixture exists
-
-    @pytest.fixture(scope="session")
-    def model_dir() -> Path:
-        import platformdirs
-
-        from kiosk.config import APP_NAME
-        from models.registry import assemble_embedded
-
-        return assemble_embedded(Path(platformdirs.user_cache_dir(APP_NAME)))
 
 
 @pytest.mark.model
@@ -214,5 +188,7 @@ def test_real_english(capsys: pytest.CaptureFixture[str], data_dir: Path, model_
     for phrase in ("fellow americans", "ask not what your country can do for you"):
         assert phrase in text
     assert d["pace"]["unit"] == "words/min" and 100 < d["pace"]["value"] < 200
+    # a deliberate delivery: about 130 words/min overall, judged comfortable
+    assert 110 < d["pace"]["span_value"] < 150 and d["pace"]["verdict"] == "comfortable"
     assert d["fillers"]["total"] == 0
     assert d["pauses"]["count"] >= 1

@@ -11,7 +11,6 @@ import pytest
 from kiosk.cli import main
 from kiosk.commands import doctor
 from kiosk.core.errors import ModelError
-from tests.plugins import model as model_plugin
 
 
 def run_doctor(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -120,18 +119,6 @@ def test_voices_are_not_essential() -> None:
     failed_voice = doctor.Check("voices", "fail", "x", essential=False)
     assert not failed_voice.blocking
     assert doctor.Check("speech model", "fail", "x", essential=True).blocking
-
-
-if not hasattr(model_plugin, "model_dir"):  # until the shared session fixture exists
-
-    @pytest.fixture(scope="session")
-    def model_dir() -> Path:
-        import platformdirs
-
-        from kiosk.config import APP_NAME
-        from models.registry import assemble_embedded
-
-        return assemble_embedded(Path(platformdirs.user_cache_dir(APP_NAME)))
 
 
 @pytest.mark.model

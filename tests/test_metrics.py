@@ -75,6 +75,20 @@ def test_span_pace_differs_from_speaking_pace() -> None:
     assert pace.span_value == pytest.approx(4 * 60 / 10.0)
 
 
+@pytest.mark.parametrize(
+    ("spoken_s", "verdict"),
+    [(7.5, "comfortable"), (10.0, "comfortable"), (5.0, "comfortable")],
+)
+def test_verdict_is_judged_over_the_span(spoken_s: float, verdict: str) -> None:
+    # 25 words from 0 to 10 s = 150 words/min overall, however much of it was pause
+    words = evenly(["word"] * 25, step=0.4)
+    t = Transcript("en", 10.0, words, (Span(0.0, spoken_s / 2), Span(10.0 - spoken_s / 2, 10.0)))
+    pace = compute_metrics(t).pace
+    assert pace.span_value == pytest.approx(150.0)
+    assert pace.value == pytest.approx(25 * 60 / spoken_s)
+    assert pace.verdict == verdict
+
+
 def test_unknown_language_follows_majority() -> None:
     t = Transcript("ja", 5.0, evenly(["漢字漢字", "ok"]), (Span(0, 0.5),))
     assert compute_metrics(t).pace.unit == "chars/min"

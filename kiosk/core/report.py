@@ -295,7 +295,10 @@ def _markdown(r: Report) -> Iterator[str]:
     if m.length.target is not None:
         length += f" (target {m.length.target}: {m.length.verdict})"
     yield f"- Length: {length}"
-    yield f"- Pace: {_fmt(m.pace.value)} {m.pace.unit} ({m.pace.verdict})"
+    yield (
+        f"- Pace: {_fmt(m.pace.span_value)} {m.pace.unit} overall, {_fmt(m.pace.value)} while"
+        f" speaking ({m.pace.verdict})"
+    )
     by_word = ", ".join(f"{k} ×{v}" for k, v in m.fillers.by_word.items())
     yield f"- Fillers: at least {m.fillers.total}" + (f" ({by_word})" if by_word else "")
     yield (
