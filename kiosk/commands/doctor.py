@@ -93,10 +93,10 @@ def check_model() -> Check:
 
 def check_model_loads() -> Check:
     import numpy as np
-    from models.whisper import load_transcriber
 
     from kiosk.config import cache_dir, load_settings
     from models.registry import resolve_model
+    from models.whisper import load_transcriber
 
     info = resolve_model(load_settings().model_dir, cache_dir())
     transcriber = load_transcriber(info.path)
@@ -155,6 +155,17 @@ def check_tts() -> list[Check]:
     ]
 
 
+def check_mandarin_voice() -> Check:
+    from audio.voices import mandarin_available
+    from audio.voices.assets import runtime_missing
+    from audio.voices.info import MANDARIN_VOICE
+
+    if mandarin_available():
+        return Check("voice (zh neural)", "ok", f"{MANDARIN_VOICE.name}; {MANDARIN_VOICE.caveat}")
+    missing = ", ".join(runtime_missing()) or "model files"
+    return Check("voice (zh neural)", "warn", f"not available (missing: {missing}); espeak-ng used")
+
+
 def check_data_dir() -> Check:
     from kiosk.config import data_dir
 
@@ -185,6 +196,7 @@ def run_checks(deep: bool = False) -> list[Check]:
     plan += [
         ("PortAudio", True, check_input_devices),
         ("voices", False, check_tts),
+        ("voice (zh neural)", False, check_mandarin_voice),
         ("data directory", True, check_data_dir),
     ]
     return [c for name, essential, fn in plan for c in _guarded(name, essential, fn)]
