@@ -27,7 +27,7 @@ import os
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,8 @@ TOKENS_PER_SECOND = 12
 """Token budget per second of audio: fast Mandarin needs about 6-8 (133 for 24.5 s)."""
 MIN_TOKENS, MAX_TOKENS = 48, 224
 BEAM_SIZE = 5
+TAIL_MARGIN_S = 0.35
+"""Decoding stops when a segment ends this close to the end of the last speech span."""
 _FIX = "run `kiosk model install --force`, or pass --model DIR with a CTranslate2 Whisper model"
 
 
@@ -135,18 +137,45 @@ class WhisperTranscriber:
         speech = speech_spans(audio)
         lang = language if language != "auto" else self.detect_language(audio)
         _check(cancel)
+        speech_end = speech[-1].end if speech else duration
+        words = self._decode(audio, lang, speech_end, on_progress, cancel)
+        if on_progress:
+            on_progress(Progress(done=duration, total=duration))
+        return Transcript(
+            language=lang, duration=duration, words=tuple(tidy_words(words)), speech=speech
+        )
+
+    def decode_words(
+        self, audio: Audio, lang: str, cancel: threading.Event | None = None
+    ) -> list[Word]:
+        """Words of one stretch of audio in a known language, on its own timeline.
+
+        The same decoding, guards and simplification as :meth:`transcribe`, without the
+        speech spans, language detection or repeat collapsing (the caller does those over
+        the whole answer, e.g. the streaming transcriber over its chunks).
+        """
+        with self._lock:
+            spans = speech_spans(audio)
+            if not spans:
+                return []
+            return self._decode(audio, lang, spans[-1].end, None, cancel)
+
+    def _decode(
+        self,
+        audio: Audio,
+        lang: str,
+        speech_end: float,
+        on_progress: ProgressCallback | None,
+        cancel: threading.Event | None,
+    ) -> list[Word]:
+        duration = len(audio) / SAMPLE_RATE
         words: list[Word] = []
-        for seg in self._segments(audio, lang, duration):
+        for seg in self._segments(audio, lang, duration, speech_end):
             _check(cancel)
             words.extend(self._words(seg, lang, duration))
             if on_progress:
                 on_progress(Progress(done=min(duration, float(seg.end)), total=duration))
-        if on_progress:
-            on_progress(Progress(done=duration, total=duration))
-        words = collapse_repeats(words, key=lambda w: normalize(w.text))
-        return Transcript(
-            language=lang, duration=duration, words=tuple(_monotonic(words)), speech=speech
-        )
+        return words
 
     def detect_language(self, audio: Audio) -> str:
         """``"zh"`` or ``"en"``, whichever Whisper finds likelier in the speech."""
@@ -156,7 +185,14 @@ class WhisperTranscriber:
         scores = dict(probs)
         return "zh" if scores.get("zh", 0.0) >= scores.get("en", 0.0) else "en"
 
-    def _segments(self, audio: Audio, lang: str, duration: float) -> Iterable[Any]:
+    def _segments(
+        self, audio: Audio, lang: str, duration: float, speech_end: float
+    ) -> Iterator[Any]:
+        """Decoded segments worth keeping, stopping once all detected speech is covered.
+
+        Whisper otherwise decodes the VAD padding after the last word as a window of its
+        own (one more 30 s encoder pass each), where it tends to write fillers or loops.
+        """
         budget = int(min(MAX_TOKENS, max(MIN_TOKENS, TOKENS_PER_SECOND * duration)))
         segments, _info = self.model.transcribe(
             audio,
@@ -175,6 +211,8 @@ class WhisperTranscriber:
             )
             if not is_spurious(stats):
                 yield seg
+            if seg.end + TAIL_MARGIN_S >= speech_end:
+                return
 
     def _words(self, seg: Any, lang: str, duration: float) -> list[Word]:
         out = []
@@ -193,6 +231,11 @@ class WhisperTranscriber:
 def _check(cancel: threading.Event | None) -> None:
     if cancel is not None and cancel.is_set():
         raise Cancelled("transcription cancelled")
+
+
+def tidy_words(words: list[Word]) -> list[Word]:
+    """The whole answer's words with looping repeats collapsed and times made monotonic."""
+    return _monotonic(collapse_repeats(words, key=lambda w: normalize(w.text)))
 
 
 def _monotonic(words: list[Word]) -> list[Word]:
