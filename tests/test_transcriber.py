@@ -183,3 +183,13 @@ def test_unloadable_model_is_a_model_error(tmp_path: Path) -> None:
 def test_missing_model_dir_is_a_model_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="not found"):
         load_transcriber(tmp_path / "nowhere")
+
+
+def test_decode_words_serves_chunks_on_their_own_timeline(
+    transcriber: WhisperTranscriber,
+) -> None:
+    clip = load_audio(DATA / "zh_welcome.wav")
+    words = transcriber.decode_words(clip, "zh")
+    assert "识别" in "".join(w.text for w in words)
+    assert 0.3 <= words[0].start <= 1.0
+    assert transcriber.decode_words(np.zeros(32_000, np.float32), "zh") == []
