@@ -8,6 +8,7 @@ the real embedded Whisper model on the committed speech clips.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -192,3 +193,16 @@ def test_real_english(capsys: pytest.CaptureFixture[str], data_dir: Path, model_
     assert 110 < d["pace"]["span_value"] < 150 and d["pace"]["verdict"] == "comfortable"
     assert d["fillers"]["total"] == 0
     assert d["pauses"]["count"] >= 1
+
+
+def test_progress_on_a_terminal(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    scripted: FakeTranscriber,
+) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, out, err = run_cli(capsys, str(_silence(tmp_path / "a.wav", 2.0)), "--json")
+    assert code == 0, err
+    assert json.loads(out)["fillers"]["total"] == 2
+    assert "Traceback" not in err

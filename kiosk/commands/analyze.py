@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print the report as JSON")
     fmt.add_argument("--markdown", action="store_true", help="print the report as Markdown")
-    p.add_argument("--output", type=Path, default=None, help="write the report to this file")
+    p.add_argument("-o", "--output", type=Path, default=None, help="write the report to a file")
     p.set_defaults(func=run)
 
 
@@ -149,17 +149,18 @@ def _progress() -> Iterator[Show]:
         SpinnerColumn(),
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed:.0f}/{task.total:.0f} s"),
+        TextColumn("{task.fields[detail]}"),
         console=Console(stderr=True),
         transient=True,
     )
-    task = bar.add_task("starting", total=None)
+    task = bar.add_task("starting", total=None, detail="")
 
     def show(label: str, p: Progress | None) -> None:
         if p is None:
             bar.update(task, description=label)
         else:
-            bar.update(task, description=label, completed=p.done, total=p.total)
+            detail = f"{p.done:.0f}/{p.total:.0f} s of audio"
+            bar.update(task, description=label, completed=p.done, total=p.total, detail=detail)
 
     with bar:
         yield show
