@@ -125,3 +125,13 @@ def test_round_trip_property(tokens: list[str]) -> None:
     t = Transcript("auto", len(tokens) * 0.4 + 1, words, (Span(0.0, len(tokens) * 0.2),))
     report = Report(t, compute_metrics(t, Target(1, 2)))
     assert Report.from_dict(json.loads(json.dumps(report.to_dict()))) == report
+
+
+def test_rich_transcript_highlights_fillers_and_pauses() -> None:
+    from kiosk.render import FILLER_STYLE, transcript_text
+
+    text = transcript_text(make_report())
+    styled = {text.plain[s.start : s.end]: str(s.style) for s in text.spans}
+    assert styled["嗯"] == FILLER_STYLE and styled["啊"] == FILLER_STYLE
+    assert any(piece.strip() == "⏸1.0s" for piece in styled)
+    assert text.plain.startswith("嗯，我们的LLM")
