@@ -20,6 +20,8 @@ COMMANDS = ("model", "devices", "analyze", "doctor", "banks", "history")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from kiosk.commands.tui import add_tui_arguments
+
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description=(
@@ -28,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    add_tui_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"kiosk.commands.{name}").register(sub)

@@ -20,6 +20,7 @@ from kiosk.core.errors import DeviceError, ModelError
 from kiosk.core.ports import SAMPLE_RATE, Audio
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
+from kiosk.store import Store
 from kiosk.ui.app import KioskApp, make_app
 from models.fakes import FakeTranscriber
 from questions.library import Library
@@ -122,6 +123,7 @@ def booth(
     model_error: str | None = None,
     settings: Settings | None = None,
     lib: Library | None = None,
+    store: Store | None = None,
 ) -> Booth:
     rec = recorder or FakeRecorder(tone(7.0), pace="manual")
     spk = speaker or FakeSpeaker()
@@ -144,6 +146,7 @@ def booth(
         clock=clock,
         wall_clock=lambda: datetime(2026, 11, 23, 9, 30, 0),
         seed=7,
+        store=store,
     )
     return Booth(app, rec, spk, tr, clock, loads)
 

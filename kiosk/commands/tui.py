@@ -7,31 +7,56 @@ everything heavy is imported inside :func:`run` so ``kiosk --help`` stays instan
 from __future__ import annotations
 
 import argparse
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Settings, load_settings
+from kiosk.core.ports import Language
+
+if TYPE_CHECKING:
+    from audio.tts import Pyttsx3Speaker
 
 
 def add_tui_arguments(parser: argparse.ArgumentParser) -> None:
     """Top-level options of the booth (they override the config file for this run)."""
-    group = parser.add_argument_group("practice booth")
-    group.add_argument("--input-device", metavar="DEVICE", help="microphone by name or index")
-    group.add_argument("--model", metavar="DIR", type=Path, help="a local CTranslate2 model dir")
+    # Own dest names: subcommands share the namespace and may have --model or --language.
+    group = parser.add_argument_group("practice booth (without a subcommand)")
     group.add_argument(
-        "--language", choices=("zh", "en", "auto"), help="answer language when a question has none"
+        "--input-device",
+        dest="tui_input_device",
+        metavar="DEVICE",
+        help="microphone by name or index",
     )
     group.add_argument(
-        "--no-tts", action="store_true", default=None, help="show questions without reading aloud"
+        "--model",
+        dest="tui_model",
+        metavar="DIR",
+        type=Path,
+        help="a local CTranslate2 Whisper model directory instead of the embedded one",
+    )
+    group.add_argument(
+        "--language",
+        dest="tui_language",
+        choices=("zh", "en", "auto"),
+        help="answer language when a question does not say",
+    )
+    group.add_argument(
+        "--no-tts",
+        dest="tui_no_tts",
+        action="store_true",
+        help="show questions without reading them aloud",
     )
 
 
-def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+def overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """Settings given on the command line (None = not given: the config file decides)."""
     return {
-        "input_device": getattr(args, "input_device", None),
-        "model_dir": getattr(args, "model", None),
-        "language": getattr(args, "language", None),
-        "tts": False if getattr(args, "no_tts", None) else None,
+        "input_device": getattr(args, "tui_input_device", None),
+        "model_dir": getattr(args, "tui_model", None),
+        "language": getattr(args, "tui_language", None),
+        "tts": False if getattr(args, "tui_no_tts", False) else None,
     }
 
 
@@ -47,24 +72,65 @@ def _transcriber(settings: Settings) -> Any:
     return load_transcriber(settings.model_dir)
 
 
-def _speaker(settings: Settings) -> Any:
-    from audio.tts import Pyttsx3Speaker
+class LazySpeaker:
+    """Builds the real voice on first use, in whichever worker thread asks first.
 
-    return Pyttsx3Speaker(rate=settings.tts_rate, device=settings.output_device)
+    Starting the speech engine and loading the Mandarin voice take seconds; doing it before
+    the booth opens would leave the user staring at a blank terminal.
+    """
+
+    def __init__(self, settings: Callable[[], Settings]) -> None:
+        self._settings = settings
+        self._lock = threading.Lock()
+        self._speaker: Pyttsx3Speaker | None = None
+
+    def _real(self) -> Pyttsx3Speaker:
+        with self._lock:
+            if self._speaker is None:
+                from audio.tts import Pyttsx3Speaker
+
+                s = self._settings()
+                self._speaker = Pyttsx3Speaker(rate=s.tts_rate, device=s.output_device)
+            self._speaker.rate = self._settings().tts_rate  # the settings screen may change it
+            return self._speaker
+
+    def available(self) -> bool:
+        return self._real().available()
+
+    def speak(self, text: str, language: Language) -> None:
+        self._real().speak(text, language)
+
+    def stop(self) -> None:
+        if self._speaker is not None:
+            self._speaker.stop()
 
 
 def run(args: argparse.Namespace) -> int:
     """Open the booth; returns the exit code."""
+    from kiosk.core.errors import KioskError
+    from kiosk.store import Store
     from kiosk.ui.app import make_app
     from questions.loader import load_library
 
-    settings = load_settings(_overrides(args))
+    settings = load_settings(overrides(args))
+    store: Store | None = None
+    warnings: list[str] = []
+    try:
+        store = Store.open()
+    except KioskError as exc:  # practise anyway; recordings still go to the data folder
+        warnings.append(f"{exc} — answers will not be added to the history this time.")
     app = make_app(
         settings,
         recorder_factory=_recorder,
-        speaker=_speaker(settings),
+        speaker=LazySpeaker(lambda: app.settings),
         transcriber_factory=_transcriber,
         library=load_library(settings.banks),
+        store=store,
     )
-    app.run()
+    app.startup_warnings.extend(warnings)
+    try:
+        app.run()
+    finally:
+        if store is not None:
+            store.close()
     return app.return_code or 0

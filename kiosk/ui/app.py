@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -22,7 +22,8 @@ from textual.screen import Screen
 from kiosk.config import Settings
 from kiosk.core.errors import KioskError
 from kiosk.core.ports import Speaker
-from kiosk.ui.messages import ModelReady
+from kiosk.ui.history import History
+from kiosk.ui.messages import HistoryProblem, ModelReady
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.services import (
     Analyze,
@@ -31,6 +32,9 @@ from kiosk.ui.services import (
     Services,
     TranscriberFactory,
 )
+
+if TYPE_CHECKING:
+    from kiosk.store import Store
 
 
 class KioskApp(App[int]):
@@ -52,15 +56,52 @@ class KioskApp(App[int]):
         *,
         settings_path: Path | None = None,
         seed: int | None = None,
+        store: Store | None = None,
     ) -> None:
         super().__init__()
+        self.history = History(store, self._history_warning)
+        self._history_warned = False
+        self.startup_warnings: list[str] = []
+        """One-line problems found before the booth opened, shown once it has."""
         self.settings = settings
         self.services = services
         self.library = library
         self.settings_path = settings_path
         self.seed = seed
         self.tts_muted = not settings.tts
-        self._tts_warned = False
+        self.voice_problem: str | None = None
+
+    def on_mount(self) -> None:
+        for text in self.startup_warnings:
+            self.notify(text, severity="warning", timeout=10)
+        if self.history.store is not None:
+            self._recover()
+
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def _recover(self) -> None:
+        """Repair answers cut off by a crash last time, and say so."""
+        from kiosk.recovery import recover
+
+        store = self.history.store
+        assert store is not None
+        for notice in store.notices:
+            self.post_message(HistoryProblem(notice.message))
+        try:
+            summary = recover(store)
+        except KioskError as exc:
+            self.post_message(HistoryProblem(f"Could not check for interrupted answers: {exc}"))
+            return
+        if summary.message:
+            self.call_from_thread(self.notify, f"{summary.message} (see: kiosk history)")
+
+    def _history_warning(self, text: str) -> None:
+        """Called from any thread; shown once on the UI thread."""
+        self.post_message(HistoryProblem(text))
+
+    def on_history_problem(self, event: HistoryProblem) -> None:
+        if not self._history_warned:
+            self._history_warned = True
+            self.notify(event.text, title="History", severity="warning", timeout=10)
 
     def get_default_screen(self) -> Screen[Any]:
         from kiosk.ui.screens.home import HomeScreen
@@ -99,21 +140,21 @@ class KioskApp(App[int]):
         return self.services.speaker
 
     def voice_on(self) -> bool:
-        """True when questions should be read aloud; warns once when no voice exists."""
-        if self.tts_muted:
-            return False
-        if not self.speaker.available():
-            if not self._tts_warned:
-                self._tts_warned = True
-                self.notify(
-                    "No text-to-speech voice found: questions are shown as text only. "
-                    "Install espeak-ng (or a system voice) to hear them.",
-                    title="Voice unavailable",
-                    severity="warning",
-                    timeout=8,
-                )
-            return False
-        return True
+        """True when questions should be read aloud (not muted, no engine failure known)."""
+        return not self.tts_muted and self.voice_problem is None
+
+    def voice_failed(self, reason: str) -> None:
+        """Go text-only, saying so once (the first time the voice is found missing)."""
+        if self.voice_problem is not None:
+            return
+        self.voice_problem = reason or "no text-to-speech voice found"
+        self.notify(
+            f"{self.voice_problem}. Questions are shown as text only; install espeak-ng "
+            "(or a system voice) to hear them, and see `kiosk doctor`.",
+            title="Voice unavailable",
+            severity="warning",
+            timeout=8,
+        )
 
     # --- speech model ---------------------------------------------------------------------
 
@@ -151,8 +192,10 @@ def make_app(
     wall_clock: Callable[[], datetime] = datetime.now,
     settings_path: Path | None = None,
     seed: int | None = None,
+    store: Store | None = None,
 ) -> KioskApp:
-    """Build the booth. ``analyze`` defaults to :func:`kiosk.pipeline.analyze_audio`."""
+    """Build the booth. ``analyze`` defaults to :func:`kiosk.pipeline.analyze_audio`;
+    with a ``store``, every answer is kept in the history (and interrupted ones recovered)."""
     if analyze is None:
         from kiosk.pipeline import analyze_audio
 
@@ -160,6 +203,6 @@ def make_app(
     holder_ref: list[KioskApp] = []
     models = ModelHolder(transcriber_factory, lambda: holder_ref[0].settings)
     services = Services(recorder_factory, speaker, models, analyze, clock, wall_clock)
-    app = KioskApp(settings, services, library, settings_path=settings_path, seed=seed)
+    app = KioskApp(settings, services, library, settings_path=settings_path, seed=seed, store=store)
     holder_ref.append(app)
     return app

@@ -62,6 +62,22 @@ class SpeakingDone(Message):
     """The question has been read aloud (or reading was stopped)."""
 
 
+class VoiceUnavailable(Message):
+    """No text-to-speech engine could speak; ``reason`` says why (may be empty)."""
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class HistoryProblem(Message):
+    """The answer history could not be written (practice goes on)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class ModelReady(Message):
     """The speech model finished loading in the background."""
 

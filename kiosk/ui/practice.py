@@ -60,6 +60,18 @@ class Asked:
         return self.question.language
 
     @property
+    def bank_id(self) -> str:
+        return self.question.bank_id
+
+    @property
+    def category(self) -> str:
+        return self.question.category
+
+    @property
+    def kind(self) -> str:
+        return "follow_up" if self.follow_up_of else str(self.question.kind)
+
+    @property
     def target(self) -> Target:
         return self.question.target
 
@@ -78,6 +90,8 @@ class Practice:
     title: str
     questions: tuple[QuestionLike, ...]
     index: int = 0
+    session_id: int | None = None
+    """The history's session for a mock round (None otherwise)."""
 
     @property
     def current(self) -> Asked:

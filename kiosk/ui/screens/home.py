@@ -7,7 +7,7 @@ way; the panel beside it describes the highlighted entry before the user commits
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -17,6 +17,7 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Static, Tree
 from textual.widgets.tree import TreeNode
 
+from kiosk.core.errors import KioskError
 from kiosk.ui.practice import Practice, QuestionLike
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.widgets.meters import clock_text
@@ -34,6 +35,7 @@ class Entry:
     title: str
     about: str | Text
     start: Callable[[], Practice]
+    is_round: bool = False
 
 
 def _question_label(q: QuestionLike) -> Text:
@@ -139,7 +141,7 @@ class HomeScreen(BoothScreen):
 
         entries = round_entries(self.booth.library, self.language, self.booth.seed)
         for title, about, start in entries:
-            parent.add_leaf(title, data=Entry(title, about, start))
+            parent.add_leaf(title, data=Entry(title, about, start, is_round=True))
         if not entries:
             parent.add_leaf(Text("no round templates for this language", "dim"))
 
@@ -155,8 +157,17 @@ class HomeScreen(BoothScreen):
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[Entry]) -> None:
         entry = event.node.data
-        if entry is not None:
-            self.booth.ask(entry.start(), replace=False)
+        if entry is None:
+            return
+        try:
+            practice = entry.start()
+        except KioskError as exc:  # e.g. a round the library has too few questions for
+            self.notify(str(exc), title="Cannot start", severity="error", timeout=10)
+            return
+        if entry.is_round:
+            session = self.booth.history.begin_session(practice.title)
+            practice = replace(practice, session_id=session)
+        self.booth.ask(practice, replace=False)
 
     def action_language(self) -> None:
         i = LANGUAGES.index(self.language)

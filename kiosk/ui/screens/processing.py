@@ -58,8 +58,11 @@ class ProcessingScreen(BoothScreen):
         Binding("h", "home", "Home"),
     ]
 
-    def __init__(self, practice: Practice, asked: Asked, result: RecordingResult) -> None:
+    def __init__(
+        self, practice: Practice, asked: Asked, result: RecordingResult, attempt: int | None = None
+    ) -> None:
         super().__init__()
+        self.attempt = attempt
         self.practice = practice
         self.asked = asked
         self.result = result
@@ -111,6 +114,7 @@ class ProcessingScreen(BoothScreen):
         try:
             audio = load_audio(self.result.path)
             if audio.size == 0 or loudest_dbfs(audio) < SILENT_DBFS:
+                self.booth.history.failed(self.attempt, "no speech detected")
                 self.post_message(NoSpeech())
                 return
             self.post_message(AnalysisStatus("Loading the speech model…"))
@@ -129,10 +133,17 @@ class ProcessingScreen(BoothScreen):
         except Cancelled:
             return
         except Exception as exc:  # shown to the user; KioskError messages say what to do
+            self.booth.history.failed(self.attempt, str(exc) or type(exc).__name__)
             self.post_message(AnalysisFailed(exc))
             return
-        if not worker.is_cancelled:
-            self.post_message(AnalysisDone(report))
+        if worker.is_cancelled:
+            return
+        if report.metrics.no_speech:
+            self.booth.history.failed(self.attempt, "no speech detected")
+            self.post_message(NoSpeech())
+            return
+        self.booth.history.analysed(self.attempt, report)
+        self.post_message(AnalysisDone(report))
 
     # --- reacting ---------------------------------------------------------------------------
 
@@ -149,11 +160,7 @@ class ProcessingScreen(BoothScreen):
     def on_analysis_done(self, event: AnalysisDone) -> None:
         from kiosk.ui.screens.report import ReportScreen
 
-        report = event.report
-        if getattr(getattr(report, "metrics", None), "no_speech", False):
-            self.post_message(NoSpeech())
-            return
-        self.booth.switch_screen(ReportScreen(self.practice, self.asked, report, self.result))
+        self.booth.switch_screen(ReportScreen(self.practice, self.asked, event.report, self.result))
 
     def on_no_speech(self, _: NoSpeech) -> None:
         self._fail(NO_SPEECH + " a: answer again · h: home.", title="No speech detected")

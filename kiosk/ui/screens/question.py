@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.widgets import Footer, Static
 
-from kiosk.ui.messages import SpeakingDone
+from kiosk.ui.messages import SpeakingDone, VoiceUnavailable
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.widgets.meters import clock_text
@@ -76,14 +76,24 @@ class QuestionScreen(BoothScreen):
 
     @work(thread=True, exclusive=True, group="speak", exit_on_error=False)
     def _read_aloud(self, text: str, language: str) -> None:
+        # Both calls may block (starting an engine, playing audio): never on the UI thread.
+        speaker = self.booth.speaker
         try:
-            self.booth.speaker.speak(text, language)  # type: ignore[arg-type]
-        finally:
-            self.post_message(SpeakingDone())
+            if not speaker.available():
+                self.post_message(VoiceUnavailable())
+                return
+            speaker.speak(text, language)  # type: ignore[arg-type]
+        except Exception as exc:  # a voice failure must never stop the practice
+            self.post_message(VoiceUnavailable(str(exc)))
+            return
+        self.post_message(SpeakingDone())
 
     def on_speaking_done(self, _: SpeakingDone) -> None:
-        if self.is_mounted:
-            self.query_one("#voice-status", Static).update("")
+        self.query_one("#voice-status", Static).update("")
+
+    def on_voice_unavailable(self, event: VoiceUnavailable) -> None:
+        self.booth.voice_failed(event.reason)
+        self.query_one("#voice-status", Static).update("text only")
 
     def _hush(self) -> None:
         self.booth.speaker.stop()

@@ -8,7 +8,6 @@ arrives. Whatever happens, what was recorded stays on disk and the user is told 
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -19,7 +18,6 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from kiosk.config import data_dir
 from kiosk.core.ports import Recorder, RecordingResult
 from kiosk.ui.live import LiveInput, StopRule
 from kiosk.ui.messages import DeviceLost, RecordingFailed, RecordingStarted, RecordingStopped
@@ -35,12 +33,6 @@ STOP_NOTES = {
     "cap": "Stopped at the time limit (twice the target).",
     "silence": "Stopped after silence.",
 }
-
-
-def recording_path(question_id: str, when: datetime | None = None) -> Path:
-    """``<data dir>/recordings/<timestamp>-<question id>.wav``."""
-    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    return data_dir() / "recordings" / f"{stamp}-{question_id}.wav"
 
 
 class RecordingScreen(BoothScreen):
@@ -60,6 +52,7 @@ class RecordingScreen(BoothScreen):
         self.live = LiveInput()
         self.rule = StopRule(2 * asked.target.high)
         self.path: Path | None = None
+        self.attempt: int | None = None
         self.kept: RecordingResult | None = None
         self._recorder: Recorder | None = None
         self._started_at = 0.0
@@ -81,8 +74,7 @@ class RecordingScreen(BoothScreen):
     def on_mount(self) -> None:
         settings = self.booth.settings
         self.live = LiveInput(settings.auto_stop_silence_s)
-        self.path = recording_path(self.asked.id, self.booth.services.wall_clock())
-        self._open(self.path)
+        self._open()
 
     # --- state and key hints -------------------------------------------------------------
 
@@ -103,16 +95,19 @@ class RecordingScreen(BoothScreen):
     # --- opening --------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="recorder", exit_on_error=False)
-    def _open(self, path: Path) -> None:
+    def _open(self) -> None:
+        history = self.booth.history
+        when = self.booth.services.wall_clock()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self.path, self.attempt = history.begin(self.asked, when, self.practice.session_id)
             recorder = self.booth.services.recorder_factory(self.booth.settings)
-            recorder.start(path, on_audio=self.live.feed, on_error=self._device_failed)
+            recorder.start(self.path, on_audio=self.live.feed, on_error=self._device_failed)
         except Exception as exc:  # shown to the user on the UI thread
+            history.discard(self.attempt)
             self.post_message(RecordingFailed(exc))
             return
         self._recorder = recorder
-        self.post_message(RecordingStarted(path))
+        self.post_message(RecordingStarted(self.path))
 
     def _device_failed(self, error: Exception) -> None:
         """Recorder callback, on the audio thread."""
@@ -190,6 +185,7 @@ class RecordingScreen(BoothScreen):
         except Exception as exc:
             self.post_message(RecordingFailed(exc))
             return
+        self.booth.history.recorded(self.attempt, result)
         self.post_message(RecordingStopped(result, reason))
 
     def on_recording_stopped(self, event: RecordingStopped) -> None:
@@ -226,4 +222,5 @@ class RecordingScreen(BoothScreen):
     def _process(self, result: RecordingResult) -> None:
         from kiosk.ui.screens.processing import ProcessingScreen
 
-        self.booth.switch_screen(ProcessingScreen(self.practice, self.asked, result))
+        screen = ProcessingScreen(self.practice, self.asked, result, self.attempt)
+        self.booth.switch_screen(screen)

@@ -52,7 +52,12 @@ def cards(m: Metrics) -> list[tuple[str, str, str, str | None]]:
     low, high = pace.band
     return [
         ("Length", clock_text(length.duration_s), target, length.verdict),
-        ("Pace", f"{_num(pace.value)} {pace.unit}", f"comfortable {low:g}–{high:g}", pace.verdict),
+        (
+            "Pace",
+            f"{_num(pace.span_value)} {pace.unit}",
+            f"comfortable {low:g}–{high:g} · {_num(pace.value)} while speaking",
+            pace.verdict,
+        ),
         (
             "Fillers",
             f"at least {fillers.total}",
