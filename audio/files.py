@@ -12,6 +12,7 @@ Every failure is a :class:`~kiosk.core.errors.BadInput` naming the file and what
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -38,8 +39,14 @@ def load_audio(path: Path) -> Audio:
     samples: Audio | None = None
     if path.suffix.lower() in _SOUNDFILE_SUFFIXES:
         samples = _read_soundfile(path)
-    if samples is None:
-        samples = _read_pyav(path)
+    if samples is None or samples.size == 0:
+        # A WAV left by a crash can carry a stale zero-length header; FFmpeg reads on to
+        # the end of the file, so what was recorded is not lost.
+        try:
+            samples = _read_pyav(path)
+        except BadInput:
+            if samples is None:
+                raise
     if samples.size == 0:
         raise BadInput(f"{path}: the recording is empty (no audio samples)")
     return samples
@@ -65,10 +72,7 @@ def _read_pyav(path: Path) -> Audio:
         with av.open(str(path), mode="r", metadata_errors="ignore") as container:
             if not container.streams.audio:
                 raise BadInput(f"{path}: has no audio track ({_SUPPORTED} expected)")
-            for frame in container.decode(audio=0):
-                frame.pts = None
-                chunks.extend(_frames_to_arrays(resampler.resample(frame)))
-            chunks.extend(_frames_to_arrays(resampler.resample(None)))
+            _decode_into(container, resampler, chunks)
     except BadInput:
         raise
     except (av.FFmpegError, OSError, ValueError) as exc:
@@ -77,6 +81,18 @@ def _read_pyav(path: Path) -> Audio:
     if not chunks:
         return np.zeros(0, dtype=np.float32)
     return np.ascontiguousarray(np.concatenate(chunks), dtype=np.float32)
+
+
+def _decode_into(container: Any, resampler: av.AudioResampler, chunks: list[Audio]) -> None:
+    """Append resampled audio to ``chunks``; a damaged tail ends decoding, keeping the rest."""
+    try:
+        for frame in container.decode(audio=0):
+            frame.pts = None
+            chunks.extend(_frames_to_arrays(resampler.resample(frame)))
+    except av.FFmpegError:
+        if not chunks:
+            raise
+    chunks.extend(_frames_to_arrays(resampler.resample(None)))
 
 
 def _frames_to_arrays(frames: list[av.AudioFrame]) -> list[Audio]:

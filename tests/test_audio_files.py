@@ -125,3 +125,27 @@ def test_wav_without_samples_is_empty(tmp_path: Path) -> None:
     sf.write(str(path), np.zeros(0, dtype=np.float32), 16_000)
     with pytest.raises(BadInput, match=r"empty\.wav: the recording is empty"):
         load_audio(path)
+
+
+def test_wav_with_a_stale_zero_length_header_keeps_its_audio(
+    tmp_path: Path, welcome: np.ndarray
+) -> None:
+    path = write_wav(tmp_path / "crashed.wav", welcome)
+    raw = bytearray(path.read_bytes())
+    data = raw.find(b"data")
+    raw[data + 4 : data + 8] = (0).to_bytes(4, "little")  # as left by a crash mid-recording
+    raw[4:8] = (36).to_bytes(4, "little")
+    path.write_bytes(raw)
+    audio = load_audio(path)
+    assert len(audio) == len(welcome)
+    np.testing.assert_allclose(audio, welcome, atol=1 / 16_000)
+
+
+@pytest.mark.parametrize("fmt", ["wav", "mp3"])
+def test_truncated_file_keeps_what_is_there(fmt: str, tmp_path: Path, welcome: np.ndarray) -> None:
+    whole = tmp_path / f"whole.{fmt}"
+    sf.write(str(whole), welcome, 16_000, format=fmt.upper())
+    cut = tmp_path / f"cut.{fmt}"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    audio = load_audio(cut)
+    assert 0.3 * len(welcome) < len(audio) < 0.7 * len(welcome)
