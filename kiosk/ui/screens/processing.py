@@ -154,7 +154,7 @@ class ProcessingScreen(BoothScreen):
         p = event.progress
         self.query_one(ProgressBar).update(progress=100 * p.fraction)
         self.query_one("#proc-status", Static).update(
-            f"Transcribing… {p.done:.0f} of {p.total:.0f} s of audio"
+            f"Transcribing… {p.done:.1f} of {p.total:.1f} s of audio"
         )
 
     def on_analysis_done(self, event: AnalysisDone) -> None:

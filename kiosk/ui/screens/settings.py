@@ -43,7 +43,7 @@ class SettingsScreen(ModalScreen[None]):
         with Vertical(id="settings-box"):
             yield Static("Settings", id="settings-title")
             with Grid(id="settings-grid"):
-                yield Label("Answer language")
+                yield Label("Default answer language")
                 yield Select(LANGUAGE_CHOICES, value=s.language, allow_blank=False, id="language")
                 yield Label("Read questions aloud")
                 yield Switch(value=s.tts, id="tts")
