@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from audio.fakes import FakeRecorder
-from audio.files import write_wav
+from audio.files import load_audio, write_wav
 from kiosk.config import data_dir
 from kiosk.store import Store
 from kiosk.ui.screens.question import QuestionScreen
@@ -95,3 +95,13 @@ async def test_a_mock_round_is_one_session(store: Store) -> None:
         practice = b.app.screen.practice  # type: ignore[attr-defined]
         assert practice.session_id is not None and len(practice.questions) >= 3
         assert str(first_round.label).startswith(practice.title)
+
+
+async def test_quitting_mid_answer_closes_the_recording_properly(store: Store) -> None:
+    b = booth(store=store)
+    async with b.app.run_test(size=SIZE) as pilot:
+        path = await record(b, pilot, 2.0)
+        await pilot.press("ctrl+q")
+    [attempt] = store.list()
+    assert attempt.status == "recorded" and attempt.duration_s == pytest.approx(2.0)
+    assert len(load_audio(path)) == 2 * 16000

@@ -87,6 +87,8 @@ class RecordingScreen(BoothScreen):
             return self.state == "recording" or (self.state == "lost" and self._kept_any())
         if action == "again":
             return self.state in ("failed", "lost")
+        if action == "cancel":  # while the stream opens or closes, wait for it
+            return None if self.state in ("opening", "stopping") else True
         return True
 
     def _kept_any(self) -> bool:
@@ -153,8 +155,15 @@ class RecordingScreen(BoothScreen):
     def action_cancel(self) -> None:
         if self.state == "recording":
             self._finish("cancel")
-        elif self.state != "stopping":
+        elif self.state in ("failed", "lost"):
             self.booth.ask(self.practice, self.asked, replace=True)
+
+    def on_unmount(self) -> None:
+        # Leaving mid-recording by any other way (quitting the app): close the file properly.
+        if self.state == "recording" and self._recorder is not None:
+            self.state = "stopping"
+            result = self._recorder.stop()
+            self.booth.history.recorded(self.attempt, result)
 
     def action_again(self) -> None:
         if self.state in ("failed", "lost"):
