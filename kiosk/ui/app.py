@@ -147,10 +147,12 @@ class KioskApp(App[int]):
         """Go text-only, saying so once (the first time the voice is found missing)."""
         if self.voice_problem is not None:
             return
-        self.voice_problem = reason or "no text-to-speech voice found"
+        self.voice_problem = reason or (
+            "No text-to-speech voice found: install espeak-ng (or a system voice)"
+        )
         self.notify(
-            f"{self.voice_problem}. Questions are shown as text only; install espeak-ng "
-            "(or a system voice) to hear them, and see `kiosk doctor`.",
+            f"{self.voice_problem.rstrip('.')}. Questions are shown as text only "
+            "(`kiosk doctor` checks the voice).",
             title="Voice unavailable",
             severity="warning",
             timeout=8,
