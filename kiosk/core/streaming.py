@@ -1,0 +1,288 @@
+"""When to transcribe what, while the answer is still being spoken: the streaming policy.
+
+Transcribing only after the stop key makes the user wait about a sixth of the answer's
+length for the report, yet one Whisper pass costs about the same (≈1 s on two cores) for
+2 s or 15 s of audio, because the encoder always sees a 30 s window. So the audio is cut
+into chunks that are each decoded **once**, and the cuts go where they cannot split a word:
+
+* at a **pause** (VAD silence): any trailing pause of ``end_pause`` or more (the speaker
+  stopped — often the end of the answer, so its last words are ready before the stop key),
+  or a pause of ``min_pause`` or more once ``min_chunk`` seconds are buffered;
+* **forced** at ``max_chunk`` seconds of fluent speech: at the widest short gap the VAD
+  sees, preferably in the second half of the buffer (long chunks keep the backlog short),
+  or, with no gap at all, after the last word ending ``tail_keep`` seconds before the
+  buffer's end (the rest stays buffered and is decoded again with what follows).
+* each chunk is decoded with up to ``context`` seconds of already-final audio before it
+  (starting in a silence), whose words are dropped again: a short phrase decoded alone
+  loses its language context and is misheard more often.
+
+Between cuts an optional *tentative* pass over the buffer feeds live captions; at the stop
+key, if no speech arrived after that pass, its words are final and no pass is needed.
+
+Pure: VAD speech probabilities, spans and decoded words come in as values; no model.
+All times are seconds on the whole answer's timeline.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from kiosk.core.transcript import Span, Word, join_words
+
+WINDOW = 512
+"""Samples per voice-activity probability (Silero VAD at 16 kHz: 32 ms)."""
+
+
+@dataclass(frozen=True, slots=True)
+class VadParams:
+    """How speech probabilities become speech spans (Silero VAD's hysteresis rules)."""
+
+    threshold: float = 0.5
+    neg_threshold: float = 0.35
+    min_silence: float = 0.25
+    pad: float = 0.03
+    rate: int = 16_000
+
+
+SPEECH_PARAMS = VadParams()
+"""Report spans: the transcriber's ``SPEECH_VAD`` (pauses of a quarter second show)."""
+CUT_PARAMS = VadParams(min_silence=0.1)
+"""Cut planning: short gaps (100 ms) are visible too, for forced cuts in fluent speech."""
+
+
+def spans_from_probs(
+    probs: Sequence[float], params: VadParams, total: int, first: int = 0
+) -> tuple[Span, ...]:
+    """Speech spans from per-window speech probabilities.
+
+    ``probs[i]`` covers samples ``(first + i) * WINDOW`` onwards; ``total`` is the number of
+    samples heard so far (speech still going on at the end runs to ``total``). Speech starts
+    at a window at or above ``threshold`` and ends once ``min_silence`` of windows below
+    ``neg_threshold`` follow; spans are then padded by ``pad`` (half the gap when closer).
+    """
+    raw = _raw_spans(probs, params, total, first * WINDOW)
+    return tuple(Span(s / params.rate, e / params.rate) for s, e in _pad(raw, params, total))
+
+
+def _raw_spans(
+    probs: Sequence[float], params: VadParams, total: int, origin: int
+) -> list[tuple[int, int]]:
+    min_silence = params.rate * params.min_silence
+    out: list[tuple[int, int]] = []
+    start: int | None = None
+    silent_from = 0
+    for i, p in enumerate(probs):
+        pos = origin + i * WINDOW
+        if p >= params.threshold:
+            silent_from = 0
+            if start is None:
+                start = pos
+        elif p < params.neg_threshold and start is not None:
+            if not silent_from:
+                silent_from = pos
+            if pos - silent_from >= min_silence:
+                if silent_from > start:
+                    out.append((start, silent_from))
+                start, silent_from = None, 0
+    if start is not None and total > start:
+        out.append((start, total))
+    return out
+
+
+def _pad(raw: list[tuple[int, int]], params: VadParams, total: int) -> list[tuple[int, int]]:
+    pad = int(params.rate * params.pad)
+    spans = [list(s) for s in raw]
+    if spans:
+        spans[0][0] = max(0, spans[0][0] - pad)
+    for cur, nxt in itertools.pairwise(spans):
+        gap = nxt[0] - cur[1]
+        if gap < 2 * pad:
+            cur[1] += gap // 2
+            nxt[0] = max(0, nxt[0] - gap // 2)
+        else:
+            cur[1] = min(total, cur[1] + pad)
+            nxt[0] = max(0, nxt[0] - pad)
+    if spans:
+        spans[-1][1] = min(total, spans[-1][1] + pad)
+    return [(s, e) for s, e in spans]
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Where to cut, how much to buffer, when to run a tentative pass (seconds)."""
+
+    min_pause: float = 0.4
+    end_pause: float = 0.45
+    min_chunk: float = 4.0
+    max_chunk: float = 15.0
+    tail_keep: float = 2.0
+    min_speech: float = 0.2
+    silence_keep: float = 0.3
+    tentative_every: float = 2.5
+    context: float = 3.0
+    """Audio before the chunk decoded with it (its words are dropped): a short phrase
+    decoded alone loses the language context and is misheard more often."""
+
+
+CutKind = Literal["pause", "forced", "words", "silence"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """Decode the buffer up to ``at`` and finalise it (``"silence"``: just drop it).
+
+    ``"words"``: no gap to cut at, so the buffer up to ``at`` is decoded and only the words
+    ending by ``at - tail_keep`` are final (see :func:`split_at_horizon`).
+    """
+
+    at: float
+    kind: CutKind
+
+
+def _gaps(spans: Sequence[Span], end: float) -> list[Span]:
+    """Silences between speech spans, and the trailing one up to ``end``."""
+    gaps = [Span(a.end, b.start) for a, b in itertools.pairwise(spans)]
+    if spans and end > spans[-1].end:
+        gaps.append(Span(spans[-1].end, end))
+    return [g for g in gaps if g.duration > 0]
+
+
+def _speech_in(spans: Sequence[Span], start: float, end: float) -> float:
+    return sum(max(0.0, min(s.end, end) - max(s.start, start)) for s in spans)
+
+
+def plan_cut(spans: Sequence[Span], start: float, end: float, policy: Policy) -> Cut | None:
+    """Where to cut the buffer ``[start, end)`` now, given its speech ``spans``; or not yet."""
+    inside = [s for s in spans if s.end > start and s.start < end]
+    if _speech_in(inside, start, end) < policy.min_speech:
+        keep_from = end - policy.silence_keep
+        return Cut(keep_from, "silence") if keep_from - start >= 1.0 else None
+    gaps = _gaps(inside, end)
+    limit = start + policy.max_chunk
+    pauses = [
+        g
+        for g in gaps
+        if (g.end >= end and g.duration >= policy.end_pause)
+        or (g.duration >= policy.min_pause and g.start - start >= policy.min_chunk)
+    ]
+    pauses = [g for g in pauses if _mid(g) <= limit and _mid(g) > start]
+    if pauses:
+        return Cut(_mid(pauses[-1]), "pause")
+    if end - start < policy.max_chunk:
+        return None
+    for earliest in (start + policy.max_chunk / 2, start + policy.min_chunk / 2):
+        usable = [g for g in gaps if earliest <= _mid(g) <= limit]
+        if usable:
+            widest = max(usable, key=lambda g: (g.duration, g.start))
+            return Cut(_mid(widest), "forced")
+    return Cut(min(end, limit), "words")
+
+
+def _mid(gap: Span) -> float:
+    return (gap.start + gap.end) / 2
+
+
+def split_at_horizon(words: Sequence[Word], horizon: float) -> tuple[int, float | None]:
+    """How many leading ``words`` are final (end by ``horizon``), and where the rest begins.
+
+    The boundary is halfway between the last final word and the next one, so the kept tail
+    starts in the gap between two words rather than inside one. ``None``: nothing is final.
+    """
+    n = 0
+    while n < len(words) and words[n].end <= horizon:
+        n += 1
+    if n == 0:
+        return 0, None
+    if n == len(words):
+        return n, words[-1].end
+    return n, (words[n - 1].end + max(words[n].start, words[n - 1].end)) / 2
+
+
+StopPlan = Literal["nothing", "reuse", "decode"]
+
+
+def plan_stop(
+    spans: Sequence[Span], start: float, end: float, last_pass: float | None, policy: Policy
+) -> StopPlan:
+    """At the stop key: is the buffer ``[start, end)`` done, covered by the last pass, or not?
+
+    ``last_pass`` is where the last tentative pass over this buffer ended (``None``: none).
+    If no speech arrived after it, its words are final as they are.
+    """
+    inside = [s for s in spans if s.end > start and s.start < end]
+    if _speech_in(inside, start, end) < policy.min_speech:
+        return "nothing"
+    if last_pass is not None and _speech_in(inside, last_pass, end) < policy.min_speech / 2:
+        return "reuse"
+    return "decode"
+
+
+def due_tentative(
+    spans: Sequence[Span], start: float, end: float, last_pass: float | None, policy: Policy
+) -> bool:
+    """Time for a tentative pass over the buffer (for captions and a ready result at stop)?"""
+    if policy.tentative_every <= 0:
+        return False
+    since = start if last_pass is None else last_pass
+    inside = [s for s in spans if s.end > start and s.start < end]
+    return _speech_in(inside, since, end) >= min(policy.tentative_every, policy.max_chunk)
+
+
+def shift(words: Sequence[Word], offset: float, lo: float, hi: float) -> list[Word]:
+    """Words decoded from a chunk, moved to the answer's timeline and kept inside [lo, hi]."""
+    out = []
+    for w in words:
+        start = min(max(lo, w.start + offset), hi)
+        end = min(max(start, w.end + offset), hi)
+        out.append(Word(w.text, start, end, w.probability))
+    return out
+
+
+def context_start(
+    spans: Sequence[Span], cuts: Sequence[float], start: float, policy: Policy
+) -> float:
+    """Where the left context of a chunk starting at ``start`` begins: in a silence.
+
+    Decoding from the middle of a word makes Whisper skip what follows, so the context
+    begins at an earlier cut or in a VAD gap, as near to ``policy.context`` seconds before
+    ``start`` as possible (between half and twice that) and holding a second or more of
+    speech (silence or noise as context makes Whisper write brackets); else no context.
+    """
+    if policy.context <= 0:
+        return start
+    spans = [s for s in spans if s.end <= start]
+    points = [*cuts, *(_mid(g) for g in _gaps(spans, spans[-1].end if spans else 0.0))]
+    lo, hi = start - 2 * policy.context, start - policy.context / 2
+    usable = [
+        p for p in points if lo <= p <= hi and _speech_in(spans, p, start) >= policy.context / 3
+    ]
+    return min(usable, key=lambda p: abs(start - policy.context - p)) if usable else start
+
+
+def words_from(words: Sequence[Word], at: float) -> list[Word]:
+    """The words belonging after ``at`` (a cut): those ending after it.
+
+    Drops the words of the left context. Whisper pulls the start of a word after a pause
+    early, into the pause, but keeps ends close to the truth, so ends are what is tested.
+    """
+    return [w for w in words if w.end > at]
+
+
+@dataclass(frozen=True, slots=True)
+class Caption:
+    """Live caption: text that will not change, and the tentative tail that still may."""
+
+    final_text: str
+    tentative_text: str
+
+    @property
+    def text(self) -> str:
+        return join_words([self.final_text, self.tentative_text])
+
+
+def caption_of(final: Sequence[Word], tentative: Sequence[Word]) -> Caption:
+    """The caption for finalised words plus the tentative tail."""
+    return Caption(join_words(w.text for w in final), join_words(w.text for w in tentative))

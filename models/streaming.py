@@ -1,0 +1,353 @@
+"""Streaming transcription: the answer is transcribed while it is spoken.
+
+A push-style processor with no I/O of its own, so the microphone, a file replayed at real
+time and the tests drive the same object: :meth:`StreamingTranscriber.insert_audio` takes
+blocks (from any thread), :meth:`~StreamingTranscriber.process` does one bounded step
+(at most one Whisper pass, on at most ``Policy.max_chunk`` seconds) and
+:meth:`~StreamingTranscriber.finish` returns the whole answer's :class:`Transcript`.
+:class:`LiveStream` runs it on a worker thread behind a recorder's ``on_audio`` callback.
+
+What is cut where is decided by the pure :mod:`kiosk.core.streaming`; this module feeds it
+speech probabilities and decoded words. Decoding goes through
+:meth:`models.whisper.WhisperTranscriber.decode_words`, so chunks get the batch path's
+prompt, guards and simplified Chinese, and :func:`models.whisper.tidy_words` finishes the
+whole answer as a batch pass does. Silero VAD runs incrementally (carrying its recurrent
+state), which gives exactly the probabilities of one pass over the whole recording — so
+the report's speech spans equal the batch transcriber's at no cost at the stop key.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from kiosk.core.ports import SAMPLE_RATE, Audio, Language
+from kiosk.core.streaming import (
+    CUT_PARAMS,
+    SPEECH_PARAMS,
+    WINDOW,
+    Caption,
+    Cut,
+    Policy,
+    caption_of,
+    context_start,
+    due_tentative,
+    plan_cut,
+    plan_stop,
+    shift,
+    spans_from_probs,
+    split_at_horizon,
+    words_from,
+)
+from kiosk.core.transcript import Span, Transcript, Word
+
+log = logging.getLogger(__name__)
+
+_CONTEXT = 64
+"""Silero VAD sees the last 64 samples of the previous window with each window."""
+
+
+class ChunkDecoder(Protocol):
+    """What the processor needs from a speech model (``WhisperTranscriber`` has it)."""
+
+    def decode_words(self, audio: Audio, lang: str) -> list[Word]: ...
+
+    def detect_language(self, audio: Audio) -> str: ...
+
+
+class SpeechProbabilities(Protocol):
+    """Per-window (512 samples) speech probabilities, computed as audio arrives."""
+
+    def feed(self, audio: Audio) -> list[float]: ...
+
+    def flush(self) -> list[float]: ...
+
+
+class SileroProbabilities:
+    """Silero VAD fed block by block, carrying its state: same output as one whole pass."""
+
+    def __init__(self) -> None:
+        from faster_whisper.vad import get_vad_model
+
+        self._session: Any = get_vad_model().session
+        self._h = np.zeros((1, 1, 128), dtype=np.float32)
+        self._c = np.zeros((1, 1, 128), dtype=np.float32)
+        self._context = np.zeros(_CONTEXT, dtype=np.float32)
+        self._rest = np.zeros(0, dtype=np.float32)
+
+    def feed(self, audio: Audio) -> list[float]:
+        data = np.concatenate([self._rest, audio.astype(np.float32, copy=False)])
+        usable = len(data) // WINDOW * WINDOW
+        self._rest = data[usable:]
+        if usable == 0:
+            return []
+        windows = data[:usable].reshape(-1, WINDOW)
+        contexts = np.concatenate([self._context[None, :], windows[:-1, -_CONTEXT:]], axis=0)
+        batch = np.concatenate([contexts, windows], axis=1)
+        out, self._h, self._c = self._session.run(
+            None, {"input": batch, "h": self._h, "c": self._c}
+        )
+        self._context = windows[-1, -_CONTEXT:].copy()
+        return [float(p) for p in np.asarray(out).ravel()]
+
+    def flush(self) -> list[float]:
+        """The last partial window, zero-padded, as a whole-file pass pads it."""
+        return self.feed(np.zeros(WINDOW - len(self._rest), dtype=np.float32))
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What one :meth:`StreamingTranscriber.process` call did."""
+
+    final: tuple[Word, ...]
+    """Words finalised by this step (already on the answer's timeline)."""
+    tentative: tuple[Word, ...]
+    """The current tentative tail (may still change)."""
+    caption: Caption
+    decoded: float = 0.0
+    """Seconds of audio decoded by this step (0 when no pass ran)."""
+
+
+class StreamingTranscriber:
+    """Transcribes one answer while it is recorded; see the module docstring."""
+
+    def __init__(
+        self,
+        decoder: ChunkDecoder,
+        language: Language = "auto",
+        policy: Policy | None = None,
+        vad: SpeechProbabilities | None = None,
+    ) -> None:
+        self.decoder = decoder
+        self.policy = policy or Policy()
+        self.language: str | None = None if language == "auto" else language
+        self._vad = vad if vad is not None else SileroProbabilities()
+        self._lock = threading.Lock()
+        self._pending: list[Audio] = []
+        self._buffer = np.zeros(0, dtype=np.float32)
+        self._origin = 0  # sample where the buffer begins (left context included)
+        self._start = 0  # sample where the unfinished audio begins
+        self._total = 0  # samples received
+        self._probs: list[float] = []
+        self._final: list[Word] = []
+        self._tentative: list[Word] = []
+        self._cuts: list[float] = []
+        self._last_pass: float | None = None
+        self.passes = 0
+        self.decoded_seconds = 0.0
+        self.decode_time = 0.0
+        """Wall-clock seconds spent in passes (for the latency benchmark)."""
+
+    # -- input ---------------------------------------------------------------------------
+    def insert_audio(self, chunk: Audio) -> None:
+        """Queue 16 kHz mono float32 samples; cheap and safe from the audio thread."""
+        with self._lock:
+            self._pending.append(np.asarray(chunk, dtype=np.float32).ravel())
+
+    def _take(self) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, []
+        if not pending:
+            return
+        new = np.concatenate(pending)
+        self._buffer = np.concatenate([self._buffer, new])
+        self._total += len(new)
+        self._probs.extend(self._vad.feed(new))
+
+    # -- timeline ------------------------------------------------------------------------
+    @property
+    def start(self) -> float:
+        return self._start / SAMPLE_RATE
+
+    @property
+    def end(self) -> float:
+        return self._total / SAMPLE_RATE
+
+    @property
+    def final_words(self) -> tuple[Word, ...]:
+        return tuple(self._final)
+
+    def _cut_spans(self) -> tuple[Span, ...]:
+        first = self._origin // WINDOW
+        return spans_from_probs(self._probs[first:], CUT_PARAMS, self._total, first)
+
+    def speech_spans(self) -> tuple[Span, ...]:
+        """Speech spans of the whole answer so far (the report's VAD settings)."""
+        return spans_from_probs(self._probs, SPEECH_PARAMS, self._total)
+
+    # -- one step ------------------------------------------------------------------------
+    def process(self) -> Step:
+        """Take the queued audio and do at most one pass: a cut, a tentative pass, or none."""
+        self._take()
+        spans = self._cut_spans()
+        cut = plan_cut(spans, self.start, self.end, self.policy)
+        decoded = 0.0
+        new: list[Word] = []
+        if cut is not None:
+            new, decoded = self._apply(cut)
+        elif due_tentative(spans, self.start, self.end, self._last_pass, self.policy):
+            self._tentative = self._decode(self.start, self.end)
+            self._last_pass, decoded = self.end, self.end - self.start
+        return self._step(new, decoded)
+
+    def _step(self, new: list[Word], decoded: float) -> Step:
+        caption = caption_of(self._final, self._tentative)
+        return Step(tuple(new), tuple(self._tentative), caption, decoded)
+
+    def _apply(self, cut: Cut) -> tuple[list[Word], float]:
+        """Finalise the buffer up to the cut; keep the rest."""
+        if cut.kind == "silence":
+            self._drop_until(cut.at)
+            return [], 0.0
+        words = self._decode(self.start, cut.at)
+        decoded, keep_from = cut.at - self.start, cut.at
+        if cut.kind == "words":
+            n, boundary = split_at_horizon(words, cut.at - self.policy.tail_keep)
+            if boundary is None:  # no word ended early enough: finalise everything
+                n, boundary = len(words), cut.at
+            words, keep_from = words[:n], max(boundary, self.start + 1 / SAMPLE_RATE)
+        self._final.extend(words)
+        self._drop_until(keep_from)
+        return words, decoded
+
+    def _drop_until(self, at: float) -> None:
+        """The unfinished audio now begins at ``at``; keep ``Policy.context`` before it."""
+        self._start = min(self._total, max(self._start, round(at * SAMPLE_RATE)))
+        self._cuts = [*self._cuts[-3:], self.start]
+        keep = round(2 * self.policy.context * SAMPLE_RATE)
+        origin = max(self._origin, self._start - keep)
+        self._buffer = self._buffer[origin - self._origin :]
+        self._origin = origin
+        self._tentative, self._last_pass = [], None
+
+    def _decode(self, start: float, end: float) -> list[Word]:
+        """Words of ``[start, end)``, decoded with the left context before ``start``."""
+        begin = context_start(self._cut_spans(), self._cuts, start, self.policy)
+        lo = max(self._origin, round(begin * SAMPLE_RATE))
+        hi = round(end * SAMPLE_RATE)
+        audio = self._buffer[lo - self._origin : max(lo, hi) - self._origin]
+        if audio.size == 0:
+            return []
+        if self.language is None:
+            self.language = self.decoder.detect_language(audio)
+        self.passes += 1
+        self.decoded_seconds += len(audio) / SAMPLE_RATE
+        began = time.perf_counter()
+        words = self.decoder.decode_words(audio, self.language)
+        self.decode_time += time.perf_counter() - began
+        return words_from(shift(words, lo / SAMPLE_RATE, lo / SAMPLE_RATE, end), start)
+
+    # -- the stop key --------------------------------------------------------------------
+    def finish(self) -> Transcript:
+        """Finalise what is left and return the whole answer (call once, after the last audio).
+
+        If no speech arrived since the last tentative pass, that pass is the result and no
+        decoding happens here; otherwise only the unfinished buffer is decoded.
+        """
+        self._take()
+        self._probs.extend(self._vad.flush())
+        while True:
+            spans = self._cut_spans()
+            plan = plan_stop(spans, self.start, self.end, self._last_pass, self.policy)
+            if plan == "nothing":
+                break
+            if plan == "reuse":
+                self._final.extend(self._tentative)
+                break
+            cut = plan_cut(spans, self.start, self.end, self.policy)
+            if cut is None or cut.at >= self.end - 1e-6 or cut.kind == "silence":
+                self._final.extend(self._decode(self.start, self.end))
+                break
+            self._apply(cut)
+        self._tentative, self._last_pass = [], None
+        return self.transcript()
+
+    def transcript(self) -> Transcript:
+        """The finalised words so far as a transcript of everything heard so far."""
+        from models.whisper import tidy_words
+
+        return Transcript(
+            language=self.language or "zh",
+            duration=self.end,
+            words=tuple(tidy_words(list(self._final))),
+            speech=self.speech_spans(),
+        )
+
+
+CaptionCallback = Callable[[Caption], None]
+
+
+class LiveStream:
+    """Runs a :class:`StreamingTranscriber` on a worker thread, fed by ``on_audio`` blocks.
+
+    :meth:`feed` is the recorder's ``on_audio`` (cheap: it only queues). The worker wakes
+    every ``interval`` seconds of audio, runs one step and reports the caption. :meth:`stop`
+    waits for the step under way, then finalises. A failure in the worker is kept and
+    raised by :meth:`stop`, so the caller can fall back to a batch pass on the recording.
+    """
+
+    def __init__(
+        self,
+        processor: StreamingTranscriber,
+        on_caption: CaptionCallback | None = None,
+        interval: float = 0.25,
+    ) -> None:
+        self.processor = processor
+        self.on_caption = on_caption
+        self.interval = interval
+        self._wake = threading.Event()
+        self._stopping = False
+        self._fed = 0
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="streaming", daemon=True)
+
+    def start(self) -> LiveStream:
+        self._thread.start()
+        return self
+
+    def feed(self, block: Audio) -> None:
+        """The recorder's ``on_audio``: queue the block, wake the worker every interval."""
+        self.processor.insert_audio(block)
+        before = self._fed
+        self._fed += len(block)
+        step = max(1, int(self.interval * SAMPLE_RATE))
+        if self._fed // step != before // step:
+            self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._stopping:
+                return
+            try:
+                step = self.processor.process()
+            except Exception as exc:  # kept for stop(): the recording is safe on disk
+                log.warning("streaming transcription failed: %s", exc)
+                self._error = exc
+                return
+            if self.on_caption is not None and (step.final or step.decoded):
+                self.on_caption(step.caption)
+
+    def stop(self) -> Transcript:
+        """Finish the answer: wait for the step under way, finalise, return the transcript."""
+        self._halt()
+        if self._error is not None:
+            raise self._error
+        return self.processor.finish()
+
+    def cancel(self) -> None:
+        """Stop the worker without finalising (the answer was discarded)."""
+        self._halt()
+
+    def _halt(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join()
