@@ -1,7 +1,8 @@
 """The one way in for answers: audio → transcript → metrics → report.
 
-``kiosk analyze``, the TUI and the tests all call these two functions, so an answer is
-measured the same way wherever it came from. The transcriber is passed in (the real
+``kiosk analyze``, the TUI and the tests all call these functions, so an answer is
+measured the same way wherever it came from (a transcript streamed while the answer was
+spoken goes through :func:`report_from_transcript`). The transcriber is passed in (the real
 faster-whisper adapter or a test double), which keeps this module free of model code.
 """
 
@@ -13,6 +14,7 @@ from kiosk.core.metrics import compute_metrics
 from kiosk.core.ports import Audio, Language, ProgressCallback, Transcriber
 from kiosk.core.report import Report
 from kiosk.core.target import Target
+from kiosk.core.transcript import Transcript
 
 
 def analyze_audio(
@@ -29,6 +31,26 @@ def analyze_audio(
 ) -> Report:
     """Transcribe ``audio`` (16 kHz mono float32) and measure the answer."""
     transcript = transcriber.transcribe(audio, language, on_progress)
+    return report_from_transcript(
+        transcript,
+        target=target,
+        source=source,
+        model=model,
+        question_id=question_id,
+        question_text=question_text,
+    )
+
+
+def report_from_transcript(
+    transcript: Transcript,
+    *,
+    target: Target | None = None,
+    source: str | None = None,
+    model: str | None = None,
+    question_id: str | None = None,
+    question_text: str | None = None,
+) -> Report:
+    """Measure an answer already transcribed (e.g. streamed while it was spoken)."""
     return Report(
         transcript=transcript,
         metrics=compute_metrics(transcript, target),
