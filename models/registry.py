@@ -154,9 +154,7 @@ def check_model_dir(path: Path) -> ModelInfo:
     if not (path / "tokenizer.json").is_file() and not (path / "vocabulary.txt").is_file():
         lacking.append("tokenizer.json or vocabulary.txt")
     if lacking:
-        raise ModelError(
-            f"{path} is not a CTranslate2 Whisper model: missing {', '.join(lacking)}"
-        )
+        raise ModelError(f"{path} is not a CTranslate2 Whisper model: missing {', '.join(lacking)}")
     return ModelInfo(path=path, name=path.name, embedded=False)
 
 
