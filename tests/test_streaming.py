@@ -1,0 +1,373 @@
+"""The streaming policy on synthetic spans and words, and the processor on synthetic audio.
+
+The processor tests use a scripted recogniser: each "word" is a tone burst whose loudness
+encodes its number, so the recogniser is perfect and any word lost or doubled at a chunk
+boundary shows up exactly. Real speech through the real model is in
+``test_streaming_model.py``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from kiosk.core.ports import SAMPLE_RATE, Audio
+from kiosk.core.streaming import (
+    SPEECH_PARAMS,
+    WINDOW,
+    Caption,
+    Cut,
+    Policy,
+    VadParams,
+    caption_of,
+    context_start,
+    due_tentative,
+    plan_cut,
+    plan_stop,
+    spans_from_probs,
+    split_at_horizon,
+    words_from,
+)
+from kiosk.core.transcript import Span, Word
+from models.streaming import LiveStream, StreamingTranscriber
+
+POLICY = Policy()
+W_S = WINDOW / SAMPLE_RATE  # seconds per VAD window
+
+
+def probs_for(pattern: str) -> list[float]:
+    """One probability per 32 ms window: '#' speech, '.' silence, '-' in between."""
+    return [{"#": 0.9, ".": 0.05, "-": 0.4}[ch] for ch in pattern]
+
+
+# -- speech spans from probabilities ---------------------------------------------------------
+def test_spans_follow_speech_with_padding() -> None:
+    params = VadParams(min_silence=0.1, pad=0.0)
+    probs = probs_for("..####......###.....")
+    spans = spans_from_probs(probs, params, total=len(probs) * WINDOW)
+    assert spans == (Span(2 * W_S, 6 * W_S), Span(12 * W_S, 15 * W_S))
+
+
+def test_short_silence_does_not_split_and_speech_runs_to_the_end() -> None:
+    params = VadParams(min_silence=0.25, pad=0.0)
+    probs = probs_for("###....###")  # 4 windows = 128 ms < 250 ms
+    total = len(probs) * WINDOW + 100
+    assert spans_from_probs(probs, params, total) == (Span(0.0, total / SAMPLE_RATE),)
+
+
+def test_in_between_probability_keeps_speech_going_but_cannot_start_it() -> None:
+    params = VadParams(min_silence=0.05, pad=0.0)
+    assert spans_from_probs(probs_for("---"), params, 3 * WINDOW) == ()
+    spans = spans_from_probs(probs_for("##---...."), params, 9 * WINDOW)
+    assert spans == (Span(0.0, 5 * W_S),)
+
+
+def test_padding_splits_a_narrow_gap_in_half() -> None:
+    probs = probs_for("####" + "." * 9 + "####")
+    total = len(probs) * WINDOW
+    spans = spans_from_probs(probs, SPEECH_PARAMS, total)
+    assert len(spans) == 2
+    assert spans[0].end == pytest.approx(4 * W_S + 0.03)
+    assert spans[1].start == pytest.approx(13 * W_S - 0.03)
+    assert spans[1].end == total / SAMPLE_RATE
+
+
+def test_first_window_offsets_the_timeline() -> None:
+    params = VadParams(min_silence=0.05, pad=0.0)
+    spans = spans_from_probs(probs_for("##...."), params, 110 * WINDOW, first=100)
+    assert len(spans) == 1
+    assert [spans[0].start, spans[0].end] == pytest.approx([100 * W_S, 102 * W_S])
+
+
+# -- where to cut ----------------------------------------------------------------------------
+def test_no_cut_while_speaking_fluently() -> None:
+    assert plan_cut([Span(0.0, 9.0)], 0.0, 9.0, POLICY) is None
+
+
+def test_trailing_pause_cuts_in_its_middle_even_in_a_short_chunk() -> None:
+    cut = plan_cut([Span(0.2, 2.0)], 0.0, 2.5, POLICY)
+    assert cut == Cut(2.25, "pause")
+    assert plan_cut([Span(0.2, 2.0)], 0.0, 2.3, POLICY) is None  # pause still too short
+
+
+def test_inner_pause_cuts_only_after_min_chunk() -> None:
+    early = [Span(0.0, 2.0), Span(2.5, 8.0)]
+    assert plan_cut(early, 0.0, 8.0, POLICY) is None
+    late = [Span(0.0, 5.0), Span(5.5, 8.0)]
+    assert plan_cut(late, 0.0, 8.0, POLICY) == Cut(5.25, "pause")
+
+
+def test_latest_qualifying_pause_wins() -> None:
+    spans = [Span(0.0, 5.0), Span(5.5, 9.0), Span(9.6, 11.0)]
+    assert plan_cut(spans, 0.0, 11.0, POLICY) == Cut(9.3, "pause")
+
+
+def test_forced_cut_at_the_widest_gap_in_the_second_half() -> None:
+    spans = [Span(0.0, 3.0), Span(3.3, 9.0), Span(9.1, 12.0), Span(12.15, 15.0)]
+    cut = plan_cut(spans, 0.0, 15.0, POLICY)
+    assert cut is not None and cut.kind == "forced" and cut.at == pytest.approx(12.075)
+
+
+def test_forced_cut_without_any_gap_finalises_by_words() -> None:
+    assert plan_cut([Span(0.0, 16.0)], 0.0, 16.0, POLICY) == Cut(15.0, "words")
+
+
+def test_cut_is_relative_to_the_buffer_start() -> None:
+    spans = [Span(10.0, 12.0)]
+    assert plan_cut(spans, 10.0, 12.3, POLICY) is None
+    assert plan_cut(spans, 10.0, 12.5, POLICY) == Cut(12.25, "pause")
+
+
+def test_silence_only_buffer_is_dropped_keeping_a_little() -> None:
+    assert plan_cut([], 0.0, 0.8, POLICY) is None
+    assert plan_cut([], 0.0, 1.5, POLICY) == Cut(1.2, "silence")
+
+
+def test_words_split_between_two_words() -> None:
+    words = [Word("a", 0.0, 1.0), Word("b", 1.2, 2.0), Word("c", 2.4, 3.0)]
+    assert split_at_horizon(words, 2.1) == (2, 2.2)
+    assert split_at_horizon(words, 0.5) == (0, None)
+    assert split_at_horizon(words, 3.0) == (3, 3.0)
+
+
+# -- the stop key and tentative passes -------------------------------------------------------
+def test_stop_with_only_silence_left_needs_nothing() -> None:
+    assert plan_stop([Span(0.0, 3.0)], 3.5, 5.0, None, POLICY) == "nothing"
+
+
+def test_stop_reuses_the_last_pass_when_no_speech_came_after_it() -> None:
+    spans = [Span(3.0, 6.0)]
+    assert plan_stop(spans, 3.0, 7.5, 6.2, POLICY) == "reuse"
+    assert plan_stop(spans, 3.0, 7.5, 5.0, POLICY) == "decode"
+    assert plan_stop(spans, 3.0, 7.5, None, POLICY) == "decode"
+
+
+def test_tentative_pass_after_enough_new_speech() -> None:
+    spans = [Span(0.0, 3.0)]
+    assert due_tentative(spans, 0.0, 3.0, None, POLICY)
+    assert not due_tentative(spans, 0.0, 3.0, 1.0, POLICY)
+    assert not due_tentative(spans, 0.0, 3.0, None, Policy(tentative_every=0))
+
+
+def test_context_starts_in_a_silence_with_speech_after_it() -> None:
+    spans = [Span(0.0, 5.0), Span(5.4, 9.8)]
+    assert context_start(spans, [], 10.0, POLICY) == pytest.approx(5.2)
+    assert context_start(spans, [6.8], 10.0, POLICY) == 6.8
+    assert context_start([Span(0.0, 9.8)], [], 10.0, POLICY) == 10.0  # no silence: none
+    assert context_start([Span(9.0, 9.8)], [5.0], 10.0, POLICY) == 10.0  # context is silent
+
+
+def test_context_words_are_dropped_by_their_end() -> None:
+    words = [Word("you,", 7.08, 7.32), Word("ask", 7.36, 8.48), Word("what", 8.5, 8.8)]
+    assert [w.text for w in words_from(words, 7.8)] == ["ask", "what"]
+
+
+def test_caption_keeps_final_and_tentative_apart() -> None:
+    caption = caption_of([Word("我们", 0, 1), Word("啊，", 1, 2)], [Word("就是", 2, 3)])
+    assert caption == Caption("我们啊，", "就是")
+    assert caption.text == "我们啊，就是"
+
+
+# -- the processor on synthetic "speech" -----------------------------------------------------
+def burst_audio(plan: Sequence[tuple[float, float]]) -> Audio:
+    """Word i is a 300 Hz burst of amplitude 0.1 + 0.01 i; plan = (silence before, length)."""
+    parts = []
+    for i, (gap, length) in enumerate(plan):
+        parts.append(np.zeros(int(gap * SAMPLE_RATE), np.float32))
+        t = np.arange(int(length * SAMPLE_RATE)) / SAMPLE_RATE
+        parts.append(((0.1 + 0.01 * i) * np.sin(2 * np.pi * 300 * t)).astype(np.float32))
+    parts.append(np.zeros(int(1.5 * SAMPLE_RATE), np.float32))
+    return np.concatenate(parts)
+
+
+def _runs(loud: np.ndarray) -> list[tuple[int, int]]:
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], loud.astype(int), [0]])))
+    return list(zip(edges[::2], edges[1::2], strict=True))
+
+
+class BurstDecoder:
+    """Reads each burst's number from its loudness; a clipped burst is still that word."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.calls = 0
+
+    def detect_language(self, audio: Audio) -> str:
+        return "en"
+
+    def decode_words(self, audio: Audio, lang: str) -> list[Word]:
+        self.calls += 1
+        time.sleep(self.delay)
+        frame = SAMPLE_RATE // 100
+        n = len(audio) // frame
+        peaks = np.abs(audio[: n * frame]).reshape(n, frame).max(axis=1)
+        words = []
+        for a, b in _runs(peaks > 0.05):
+            index = round((float(np.median(peaks[a:b])) - 0.1) / 0.01)
+            words.append(Word(f"w{index}", a / 100, b / 100))
+        return words
+
+
+class EnergyVad:
+    """Speech probability 0.9 for a loud window, 0.05 for a quiet one."""
+
+    def __init__(self) -> None:
+        self.rest = np.zeros(0, np.float32)
+
+    def feed(self, audio: Audio) -> list[float]:
+        data = np.concatenate([self.rest, audio])
+        n = len(data) // WINDOW
+        self.rest = data[n * WINDOW :]
+        peaks = np.abs(data[: n * WINDOW]).reshape(n, WINDOW).max(axis=1) if n else []
+        return [0.9 if p > 0.05 else 0.05 for p in peaks]
+
+    def flush(self) -> list[float]:
+        return self.feed(np.zeros(WINDOW - len(self.rest), np.float32))
+
+
+def stream(
+    audio: Audio, policy: Policy, decoder: BurstDecoder, step: float = 0.25
+) -> tuple[StreamingTranscriber, list[int]]:
+    proc = StreamingTranscriber(decoder, "en", policy, vad=EnergyVad())
+    buffered = []
+    hop = int(step * SAMPLE_RATE)
+    for i in range(0, len(audio), hop):
+        proc.insert_audio(audio[i : i + hop])
+        proc.process()
+        buffered.append(len(proc._buffer))
+    return proc, buffered
+
+
+def _names(words: Sequence[Word]) -> list[str]:
+    return [w.text for w in words]
+
+
+PHRASES = [(0.3, 0.4), *[(0.15, 0.35)] * 9, (0.8, 0.5), *[(0.15, 0.3)] * 6, (0.6, 0.4)]
+
+
+@pytest.mark.parametrize("context", [0.0, 3.0])
+def test_every_word_once_across_pause_cuts(context: float) -> None:
+    decoder = BurstDecoder()
+    proc, _ = stream(burst_audio(PHRASES), Policy(tentative_every=0, context=context), decoder)
+    transcript = proc.finish()
+    assert _names(transcript.words) == [f"w{i}" for i in range(len(PHRASES))]
+    assert proc.passes >= 2
+
+
+def test_fluent_speech_is_cut_by_force_and_the_buffer_stays_bounded() -> None:
+    plan = [(0.05, 0.3)] * 70  # 24.5 s with 50 ms gaps only
+    policy = Policy(tentative_every=0, max_chunk=8.0, context=2.0)
+    proc, buffered = stream(burst_audio(plan), policy, BurstDecoder())
+    words = proc.finish().words
+    assert _names(words) == [f"w{i}" for i in range(70)]
+    limit = (policy.max_chunk + 2 * policy.context + 0.25) * SAMPLE_RATE
+    assert max(buffered) <= limit
+    starts = [w.start for w in words]
+    assert starts == sorted(starts)
+
+
+def test_speech_without_gaps_splits_between_words_not_inside_them() -> None:
+    plan = [(0.02, 0.6)] * 30  # 20 ms gaps: invisible to the VAD windows
+    policy = Policy(tentative_every=0, max_chunk=6.0, context=0.0)
+    proc, _ = stream(burst_audio(plan), policy, BurstDecoder())
+    assert _names(proc.finish().words) == [f"w{i}" for i in range(30)]
+
+
+def test_each_second_is_decoded_about_once() -> None:
+    audio = burst_audio(PHRASES * 3)
+    proc, _ = stream(audio, Policy(tentative_every=0, context=0.0), BurstDecoder())
+    proc.finish()
+    assert proc.decoded_seconds <= 1.05 * len(audio) / SAMPLE_RATE
+
+
+def test_stop_after_closing_silence_needs_no_pass() -> None:
+    decoder = BurstDecoder()
+    proc, _ = stream(burst_audio(PHRASES), Policy(tentative_every=0), decoder)
+    calls = decoder.calls
+    transcript = proc.finish()
+    assert decoder.calls == calls
+    assert len(transcript.words) == len(PHRASES)
+
+
+def test_stop_reuses_the_tentative_pass_when_no_speech_followed() -> None:
+    decoder = BurstDecoder()
+    plan = [(0.3, 0.4)] + [(0.1, 0.4)] * 7  # speech until 4.2 s
+    audio = burst_audio(plan)[: int(4.4 * SAMPLE_RATE)]  # stopped 0.2 s after it
+    quiet = Policy(tentative_every=0, end_pause=1.0)
+    proc, _ = stream(audio, quiet, decoder)
+    assert proc.passes == 0
+    proc.policy = Policy(tentative_every=0.1, end_pause=1.0)
+    step = proc.process()  # a tentative pass over everything heard
+    assert step.decoded > 0 and step.caption.tentative_text == " ".join(f"w{i}" for i in range(8))
+    proc.insert_audio(np.zeros(int(0.2 * SAMPLE_RATE), np.float32))  # silence only
+    transcript = proc.finish()
+    assert decoder.calls == 1
+    assert _names(transcript.words) == [f"w{i}" for i in range(8)]
+
+
+def test_stop_after_new_speech_decodes_again() -> None:
+    decoder = BurstDecoder()
+    audio = burst_audio([(0.3, 0.4)] + [(0.1, 0.4)] * 7)
+    proc, _ = stream(audio[: int(3.0 * SAMPLE_RATE)], Policy(tentative_every=1.0), decoder)
+    assert proc.passes >= 1
+    calls = decoder.calls
+    proc.insert_audio(audio[int(3.0 * SAMPLE_RATE) : int(4.4 * SAMPLE_RATE)])
+    transcript = proc.finish()
+    assert decoder.calls == calls + 1
+    assert _names(transcript.words) == [f"w{i}" for i in range(8)]
+
+
+def test_stop_decodes_only_the_unfinished_tail() -> None:
+    decoder = BurstDecoder()
+    audio = burst_audio(PHRASES)[: int(9.6 * SAMPLE_RATE)]  # stopped mid-phrase
+    proc, _ = stream(audio, Policy(tentative_every=0), decoder)
+    done = proc.decoded_seconds
+    proc.finish()
+    assert 0 < proc.decoded_seconds - done <= proc.policy.max_chunk
+
+
+def test_transcript_spans_cover_the_whole_answer() -> None:
+    audio = burst_audio(PHRASES)
+    proc, _ = stream(audio, Policy(tentative_every=0), BurstDecoder())
+    transcript = proc.finish()
+    assert transcript.duration == pytest.approx(len(audio) / SAMPLE_RATE)
+    assert transcript.speech[0].start < 0.4 and transcript.speech[-1].end > 9.0
+    assert all(a.end <= b.start for a, b in itertools.pairwise(transcript.speech))
+
+
+def test_live_stream_reports_captions_and_stops_without_waiting_for_a_backlog() -> None:
+    decoder = BurstDecoder(delay=0.3)
+    captions: list[Caption] = []
+    live = LiveStream(
+        StreamingTranscriber(decoder, "en", Policy(), vad=EnergyVad()), captions.append
+    ).start()
+    audio = burst_audio(PHRASES)
+    hop = SAMPLE_RATE // 20
+    for i in range(0, len(audio), hop):  # 4x faster than real time
+        live.feed(audio[i : i + hop])
+        time.sleep(0.0125)
+    began = time.monotonic()
+    transcript = live.stop()
+    assert time.monotonic() - began < 2.0  # at most the pass under way plus one more
+    assert captions and captions[-1].final_text
+    assert len(transcript.words) == len(PHRASES)
+
+
+def test_live_stream_failure_is_raised_at_stop() -> None:
+    class Broken(BurstDecoder):
+        def decode_words(self, audio: Audio, lang: str) -> list[Word]:
+            raise RuntimeError("decoder broke")
+
+    live = LiveStream(StreamingTranscriber(Broken(), "en", Policy(), vad=EnergyVad())).start()
+    for block in np.array_split(burst_audio(PHRASES), 40):
+        live.feed(block)
+    done = threading.Event()
+    threading.Timer(0.5, done.set).start()
+    done.wait()
+    with pytest.raises(RuntimeError, match="decoder broke"):
+        live.stop()
