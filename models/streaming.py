@@ -138,6 +138,8 @@ class StreamingTranscriber:
         self._final: list[Word] = []
         self._tentative: list[Word] = []
         self._cuts: list[float] = []
+        self.boundaries: list[float] = []
+        """Where finalised chunks met (seconds), for checks of words at the joins."""
         self._last_pass: float | None = None
         self.passes = 0
         self.decoded_seconds = 0.0
@@ -213,6 +215,7 @@ class StreamingTranscriber:
                 n, boundary = len(words), cut.at
             words, keep_from = words[:n], max(boundary, self.start + 1 / SAMPLE_RATE)
         self._final.extend(words)
+        self.boundaries.append(keep_from)
         self._drop_until(keep_from)
         return words, decoded
 
