@@ -12,8 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.config import Settings, load_settings
+from kiosk.config import Settings, data_dir, load_settings
 from kiosk.core.ports import Language
+from kiosk.terminal import native_stderr_to
 
 if TYPE_CHECKING:
     from audio.tts import Pyttsx3Speaker
@@ -119,17 +120,20 @@ def run(args: argparse.Namespace) -> int:
         store = Store.open()
     except KioskError as exc:  # practise anyway; recordings still go to the data folder
         warnings.append(f"{exc} — answers will not be added to the history this time.")
-    app = make_app(
-        settings,
-        recorder_factory=_recorder,
-        speaker=LazySpeaker(lambda: app.settings),
-        transcriber_factory=_transcriber,
-        library=load_library(settings.banks),
-        store=store,
-    )
-    app.startup_warnings.extend(warnings)
+    library = load_library(settings.banks)
     try:
-        app.run()
+        # Textual captures the terminal when the app is built, so redirect before that.
+        with native_stderr_to(data_dir() / "logs" / "native.log"):
+            app = make_app(
+                settings,
+                recorder_factory=_recorder,
+                speaker=LazySpeaker(lambda: app.settings),
+                transcriber_factory=_transcriber,
+                library=library,
+                store=store,
+            )
+            app.startup_warnings.extend(warnings)
+            app.run()
     finally:
         if store is not None:
             store.close()
