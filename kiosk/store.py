@@ -6,6 +6,10 @@ queries for the progress charts without loading every report. Why the row is wri
 with the recording process's id) tells the next start which WAV to repair
 (:mod:`kiosk.recovery`), so nothing the user said is lost.
 
+The module is split in four: this one (attempts, sessions, queries), ``store_records``
+(the values handed out and the query filter), ``store_schema`` (opening, moving aside,
+migrations) and ``store_summary`` (the report numbers copied into columns).
+
 The full report is kept as JSON text (``Report.to_dict()``); a few numbers are copied into
 plain columns so "my pace over the last 30 days" is one indexed query.
 
@@ -23,115 +27,64 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, Protocol
 
 from kiosk.config import data_dir
-from kiosk.core.errors import BadInput, KioskError
+from kiosk.core.errors import BadInput
 from kiosk.core.report import Report
-from kiosk.core.target import Target
+from kiosk.store_records import (
+    ATTEMPT_COLUMNS,
+    PROGRESS_COLUMNS,
+    STATUSES,
+    Attempt,
+    AttemptFilter,
+    Facets,
+    ProgressPoint,
+    QuestionLike,
+    Session,
+    Status,
+)
+from kiosk.store_schema import (
+    BUSY_TIMEOUT_S,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    StoreError,
+    StoreNotice,
+    _connect_checked,
+    _migrate,
+)
+from kiosk.store_summary import SUMMARY_COLUMNS, summary_of
+
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "DB_NAME",
+    "MIGRATIONS",
+    "RECORDINGS",
+    "SCHEMA_VERSION",
+    "STATUSES",
+    "Attempt",
+    "AttemptFilter",
+    "AttemptNotFound",
+    "Facets",
+    "ProgressPoint",
+    "QuestionLike",
+    "Session",
+    "Status",
+    "Store",
+    "StoreError",
+    "StoreNotice",
+    "process_alive",
+    "process_token",
+    "summary_of",
+]
 
 DB_NAME = "history.sqlite3"
 RECORDINGS = "recordings"
-Status = Literal["recording", "recorded", "analysed", "recovered", "failed"]
-STATUSES: tuple[Status, ...] = ("recording", "recorded", "analysed", "recovered", "failed")
-
-
-class StoreError(KioskError):
-    """The history database cannot be opened or written."""
 
 
 class AttemptNotFound(BadInput):
     """No attempt with that id."""
-
-
-@dataclass(frozen=True, slots=True)
-class StoreNotice:
-    """Something the user should hear about when the history was opened."""
-
-    kind: Literal["corrupt", "newer"]
-    moved_to: Path
-    message: str
-
-
-class QuestionLike(Protocol):
-    """What the store needs to know about a question (``questions.model.Question`` fits)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def bank_id(self) -> str: ...
-    @property
-    def category(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def language(self) -> str: ...
-    @property
-    def target(self) -> Target: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    """One practised answer as stored. ``audio_path`` is relative to the store's directory."""
-
-    id: int
-    created_at: str
-    status: Status
-    question_id: str | None
-    question_text: str | None
-    bank_id: str | None
-    category: str | None
-    kind: str | None
-    language: str | None
-    target_low: float | None
-    target_high: float | None
-    audio_path: str | None
-    duration_s: float | None
-    sample_rate: int | None
-    report_json: str | None
-    note: str | None
-    session_id: int | None
-    pid: int | None
-    proc_start: str | None
-    pace_value: float | None
-    pace_unit: str | None
-    fillers_total: int | None
-    fillers_per_min: float | None
-    pauses_count: int | None
-    longest_pause_s: float | None
-    length_verdict: str | None
-
-    @property
-    def target(self) -> Target | None:
-        if self.target_low is None or self.target_high is None:
-            return None
-        return Target(self.target_low, self.target_high)
-
-    @property
-    def report_dict(self) -> dict[str, Any] | None:
-        return None if self.report_json is None else dict(json.loads(self.report_json))
-
-
-@dataclass(frozen=True, slots=True)
-class ProgressPoint:
-    """One analysed attempt on the progress chart."""
-
-    attempt_id: int
-    created_at: str
-    language: str | None
-    question_id: str | None
-    pace_value: float | None
-    pace_unit: str | None
-    fillers_per_min: float | None
-    length_verdict: str | None
-
-
-_COLUMNS = tuple(Attempt.__dataclass_fields__)
 
 
 def _utc_now() -> datetime:
@@ -344,7 +297,7 @@ class Store:
     def save_report(self, attempt_id: int, report: object) -> None:
         """Keep the report (a ``Report`` or its ``to_dict()``) and its summary numbers."""
         data = report if isinstance(report, Mapping) else getattr(report, "to_dict")()  # noqa: B009
-        values = {k: v for k, v in summary_of(data).items() if k in _SUMMARY_COLUMNS or v}
+        values = {k: v for k, v in summary_of(data).items() if k in SUMMARY_COLUMNS or v}
         if self.get(attempt_id).duration_s is not None:
             values.pop("duration_s", None)  # the recording's own length stays authoritative
         self._update(
@@ -411,7 +364,7 @@ class Store:
     # --- reading ---------------------------------------------------------------------
 
     def _select(self, where: str = "", params: tuple[object, ...] = ()) -> builtins.list[Attempt]:
-        sql = f"SELECT {', '.join(_COLUMNS)} FROM attempts {where}"
+        sql = f"SELECT {', '.join(ATTEMPT_COLUMNS)} FROM attempts {where}"
         with self._tx(write=False) as conn:
             rows = conn.execute(sql, params).fetchall()
         return [Attempt(*row) for row in rows]
@@ -433,14 +386,66 @@ class Store:
         question_id: str | None = None,
         language: str | None = None,
         status: Status | None = None,
+        *,
+        where: AttemptFilter | None = None,
     ) -> builtins.list[Attempt]:
-        """Newest first."""
-        clauses, params = _filters(question_id=question_id, language=language, status=status)
-        where = f"{clauses} ORDER BY created_at DESC, id DESC"
+        """Newest first. ``where`` filters further (bank, category, session, dates)."""
+        base = where or AttemptFilter()
+        filt = AttemptFilter(
+            bank_id=base.bank_id,
+            category=base.category,
+            question_id=question_id or base.question_id,
+            language=language or base.language,
+            status=status or base.status,
+            session_id=base.session_id,
+            since=base.since,
+            until=base.until,
+        )
+        clauses, params = filt.where()
+        sql = f"{clauses} ORDER BY created_at DESC, id DESC"
         if limit is not None:
-            where += " LIMIT ?"
+            sql += " LIMIT ?"
             params += (limit,)
-        return self._select(where, params)
+        return self._select(sql, params)
+
+    def attempts_of(self, question_id: str, status: Status | None = None) -> builtins.list[Attempt]:
+        """Every attempt at one question, oldest first (for side-by-side comparison)."""
+        return self.list(limit=None, question_id=question_id, status=status)[::-1]
+
+    def session(self, session_id: int) -> Session:
+        with self._tx(write=False) as conn:
+            row = conn.execute(
+                "SELECT id, created_at, title FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
+        if row is None:
+            raise BadInput(f"no mock round {session_id} in the history (see: kiosk history)")
+        return Session(*row)
+
+    def session_attempts(self, session_id: int) -> builtins.list[Attempt]:
+        """The answers of one mock round, in the order they were given."""
+        return self.list(limit=None, where=AttemptFilter(session_id=session_id))[::-1]
+
+    def facets(self) -> Facets:
+        """Distinct banks, categories, questions and languages present, for filter menus."""
+
+        def distinct(column: str) -> tuple[str, ...]:
+            rows = conn.execute(
+                f"SELECT DISTINCT {column} FROM attempts WHERE {column} IS NOT NULL "
+                f"ORDER BY {column}"
+            ).fetchall()
+            return tuple(r[0] for r in rows)
+
+        with self._tx(write=False) as conn:
+            questions = conn.execute(
+                "SELECT question_id, question_text FROM attempts WHERE question_id IS NOT NULL "
+                "GROUP BY question_id ORDER BY MAX(created_at) DESC"
+            ).fetchall()
+            return Facets(
+                banks=distinct("bank_id"),
+                categories=distinct("category"),
+                questions=tuple((q, t or q) for q, t in questions),
+                languages=distinct("language"),
+            )
 
     def audio_paths(self) -> set[str]:
         """Every recording path the history refers to (relative, as stored)."""
@@ -449,201 +454,28 @@ class Store:
             return {r[0] for r in rows.fetchall()}
 
     def progress(
-        self, language: str | None = None, days: int | None = None
+        self,
+        language: str | None = None,
+        days: int | None = None,
+        *,
+        where: AttemptFilter | None = None,
     ) -> builtins.list[ProgressPoint]:
         """Analysed attempts oldest first, for pace / filler / length charts."""
-        since = _iso(self._clock() - timedelta(days=days)) if days else None
-        clauses, params = _filters(language=language, status="analysed", since=since)
+        base = where or AttemptFilter()
+        since = _iso(self._clock() - timedelta(days=days)) if days else base.since
+        filt = AttemptFilter(
+            bank_id=base.bank_id,
+            category=base.category,
+            question_id=base.question_id,
+            language=language or base.language,
+            status="analysed",
+            since=since,
+            until=base.until,
+        )
+        clauses, params = filt.where()
         sql = (
-            "SELECT id, created_at, language, question_id, pace_value, pace_unit, "
-            f"fillers_per_min, length_verdict FROM attempts {clauses} ORDER BY created_at, id"
+            f"SELECT {', '.join(PROGRESS_COLUMNS)} FROM attempts {clauses} ORDER BY created_at, id"
         )
         with self._tx(write=False) as conn:
             rows = conn.execute(sql, params).fetchall()
         return [ProgressPoint(*row) for row in rows]
-
-
-def _filters(since: str | None = None, **equal: object) -> tuple[str, tuple[object, ...]]:
-    clauses = [f"{name} = ?" for name, value in equal.items() if value is not None]
-    params: tuple[object, ...] = tuple(v for v in equal.values() if v is not None)
-    if since is not None:
-        clauses.append("created_at >= ?")
-        params += (since,)
-    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-
-# --- opening, checking and moving aside ----------------------------------------------
-
-
-_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26  # primary result codes
-BUSY_TIMEOUT_S = 10.0
-"""How long to wait for another kiosk's write to finish before giving up."""
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    # Autocommit mode: transactions are explicit (``Store._tx``, ``_migrate``).
-    return sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
-    )
-
-
-def _check(conn: sqlite3.Connection) -> str | None:
-    """``None`` when the database is usable, else ``"corrupt"`` or ``"newer"``."""
-    try:
-        if conn.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
-            return "newer"
-        if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
-            return "corrupt"
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.DatabaseError as exc:
-        if getattr(exc, "sqlite_errorcode", 0) & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-            return "corrupt"
-        raise  # locked, unreadable, disk full…: the file may be fine, so leave it be
-    return None
-
-
-def _connect_checked(path: Path, now: datetime) -> tuple[sqlite3.Connection, StoreNotice | None]:
-    """Open ``path``; an unusable file is moved aside (before SQLite's close could delete
-    its ``-wal``) and a fresh database is opened in its place."""
-    conn = _connect(path)
-    problem = _check(conn)
-    if problem is None:
-        return conn, None
-    notice = _move_aside(path, problem, now)
-    conn.close()
-    conn = _connect(path)
-    again = _check(conn)
-    if again is not None:
-        conn.close()
-        raise StoreError(f"{path}: cannot create a new history database here ({again})")
-    return conn, notice
-
-
-def _move_aside(path: Path, problem: str, now: datetime) -> StoreNotice:
-    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    moved = path.with_name(f"{path.name}.{problem}-{stamp}")
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        source = Path(f"{path}{suffix}")
-        if source.exists():
-            source.rename(Path(f"{moved}{suffix}"))
-    if problem == "newer":
-        message = (
-            f"the history was written by a newer Interview Kiosk; it was kept as {moved} "
-            "and a new history was started (update the kiosk to see the old one)"
-        )
-    else:
-        message = (
-            f"the history database was damaged; it was kept as {moved} and a new history "
-            "was started (your recordings are untouched)"
-        )
-    return StoreNotice(
-        kind="newer" if problem == "newer" else "corrupt", moved_to=moved, message=message
-    )
-
-
-def _migrate(conn: sqlite3.Connection) -> None:
-    """Apply each migration past the file's ``user_version``, each in its own transaction."""
-    for number, step in enumerate(MIGRATIONS, start=1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if conn.execute("PRAGMA user_version").fetchone()[0] < number:
-                step(conn)
-                conn.execute(f"PRAGMA user_version = {number}")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
-
-# --- schema history: append a function, never edit an old one --------------------------
-
-
-def _v1_attempts(conn: sqlite3.Connection) -> None:
-    conn.execute(
-        """CREATE TABLE attempts (
-            id INTEGER PRIMARY KEY,
-            created_at TEXT NOT NULL,
-            status TEXT NOT NULL,
-            question_id TEXT, question_text TEXT, bank_id TEXT, category TEXT, kind TEXT,
-            language TEXT, target_low REAL, target_high REAL,
-            audio_path TEXT, duration_s REAL, report_json TEXT, note TEXT)"""
-    )
-    conn.execute("CREATE INDEX attempts_created ON attempts (created_at)")
-
-
-_SUMMARY_COLUMNS = {
-    "pace_value": "REAL",
-    "pace_unit": "TEXT",
-    "fillers_total": "INTEGER",
-    "fillers_per_min": "REAL",
-    "pauses_count": "INTEGER",
-    "longest_pause_s": "REAL",
-    "length_verdict": "TEXT",
-}
-
-
-def _v2_summary(conn: sqlite3.Connection) -> None:
-    """Copy report numbers into columns so progress charts need no JSON parsing."""
-    for name, kind in {**_SUMMARY_COLUMNS, "sample_rate": "INTEGER"}.items():
-        conn.execute(f"ALTER TABLE attempts ADD COLUMN {name} {kind}")
-    conn.execute("CREATE INDEX attempts_question ON attempts (question_id, created_at)")
-    conn.execute("CREATE INDEX attempts_language ON attempts (language, created_at)")
-    rows = conn.execute("SELECT id, report_json FROM attempts WHERE report_json IS NOT NULL")
-    for attempt_id, text in rows.fetchall():
-        values = {k: v for k, v in summary_of(json.loads(text)).items() if k in _SUMMARY_COLUMNS}
-        sets = ", ".join(f"{k} = ?" for k in values)
-        conn.execute(f"UPDATE attempts SET {sets} WHERE id = ?", (*values.values(), attempt_id))
-
-
-def _v3_sessions_and_owner(conn: sqlite3.Connection) -> None:
-    """Mock rounds group attempts; the recording process is noted for crash recovery."""
-    conn.execute(
-        "CREATE TABLE sessions (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, title TEXT)"
-    )
-    conn.execute(
-        "ALTER TABLE attempts ADD COLUMN session_id INTEGER "
-        "REFERENCES sessions (id) ON DELETE SET NULL"
-    )
-    conn.execute("ALTER TABLE attempts ADD COLUMN pid INTEGER")
-    conn.execute("ALTER TABLE attempts ADD COLUMN proc_start TEXT")
-    conn.execute("CREATE INDEX attempts_status ON attempts (status)")
-
-
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    _v1_attempts,
-    _v2_summary,
-    _v3_sessions_and_owner,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-# --- report summary ------------------------------------------------------------------------
-
-
-def _pick(data: Mapping[str, Any], *paths: str) -> Any:
-    """The first of the dotted ``paths`` present in ``data`` (None if none is)."""
-    for path in paths:
-        node: Any = data
-        for key in path.split("."):
-            node = node.get(key) if isinstance(node, Mapping) else None
-        if node is not None:
-            return node
-    return None
-
-
-def summary_of(report: Mapping[str, Any]) -> dict[str, Any]:
-    """The indexed columns for one report dict (``Report.to_dict()``)."""
-    m = report.get("metrics") if isinstance(report.get("metrics"), Mapping) else report
-    assert isinstance(m, Mapping)
-    return {
-        "pace_value": _pick(m, "pace.value"),
-        "pace_unit": _pick(m, "pace.unit"),
-        "fillers_total": _pick(m, "fillers.total"),
-        "fillers_per_min": _pick(m, "fillers.per_minute", "fillers.per_min"),
-        "pauses_count": _pick(m, "pauses.count"),
-        "longest_pause_s": _pick(m, "pauses.longest_s"),
-        "length_verdict": _pick(m, "length.verdict"),
-        "duration_s": _pick(m, "duration_s", "length.duration_s"),
-        "language": _pick(m, "language") or _pick(report, "language"),
-    }

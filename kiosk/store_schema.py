@@ -1,0 +1,164 @@
+"""Opening the history file safely, and its schema history (``PRAGMA user_version``).
+
+Kept apart from :mod:`kiosk.store` because none of it concerns attempts: it decides whether
+a file can be used at all (a corrupt or newer file is moved aside, never overwritten) and
+takes an older file to the current schema, one transaction per step.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from kiosk.core.errors import KioskError
+from kiosk.store_summary import SUMMARY_COLUMNS, summary_of
+
+
+class StoreError(KioskError):
+    """The history database cannot be opened or written."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreNotice:
+    """Something the user should hear about when the history was opened."""
+
+    kind: Literal["corrupt", "newer"]
+    moved_to: Path
+    message: str
+
+
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26  # primary result codes
+BUSY_TIMEOUT_S = 10.0
+"""How long to wait for another kiosk's write to finish before giving up."""
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # Autocommit mode: transactions are explicit (``Store._tx``, ``_migrate``).
+    return sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
+    )
+
+
+def _check(conn: sqlite3.Connection) -> str | None:
+    """``None`` when the database is usable, else ``"corrupt"`` or ``"newer"``."""
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
+            return "newer"
+        if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
+            return "corrupt"
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+            return "corrupt"
+        raise  # locked, unreadable, disk full…: the file may be fine, so leave it be
+    return None
+
+
+def _connect_checked(path: Path, now: datetime) -> tuple[sqlite3.Connection, StoreNotice | None]:
+    """Open ``path``; an unusable file is moved aside (before SQLite's close could delete
+    its ``-wal``) and a fresh database is opened in its place."""
+    conn = _connect(path)
+    problem = _check(conn)
+    if problem is None:
+        return conn, None
+    notice = _move_aside(path, problem, now)
+    conn.close()
+    conn = _connect(path)
+    again = _check(conn)
+    if again is not None:
+        conn.close()
+        raise StoreError(f"{path}: cannot create a new history database here ({again})")
+    return conn, notice
+
+
+def _move_aside(path: Path, problem: str, now: datetime) -> StoreNotice:
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    moved = path.with_name(f"{path.name}.{problem}-{stamp}")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            source.rename(Path(f"{moved}{suffix}"))
+    if problem == "newer":
+        message = (
+            f"the history was written by a newer Interview Kiosk; it was kept as {moved} "
+            "and a new history was started (update the kiosk to see the old one)"
+        )
+    else:
+        message = (
+            f"the history database was damaged; it was kept as {moved} and a new history "
+            "was started (your recordings are untouched)"
+        )
+    return StoreNotice(
+        kind="newer" if problem == "newer" else "corrupt", moved_to=moved, message=message
+    )
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Apply each migration past the file's ``user_version``, each in its own transaction."""
+    for number, step in enumerate(MIGRATIONS, start=1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < number:
+                step(conn)
+                conn.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+# --- schema history: append a function, never edit an old one --------------------------
+
+
+def _v1_attempts(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            question_id TEXT, question_text TEXT, bank_id TEXT, category TEXT, kind TEXT,
+            language TEXT, target_low REAL, target_high REAL,
+            audio_path TEXT, duration_s REAL, report_json TEXT, note TEXT)"""
+    )
+    conn.execute("CREATE INDEX attempts_created ON attempts (created_at)")
+
+
+def _v2_summary(conn: sqlite3.Connection) -> None:
+    """Copy report numbers into columns so progress charts need no JSON parsing."""
+    for name, kind in {**SUMMARY_COLUMNS, "sample_rate": "INTEGER"}.items():
+        conn.execute(f"ALTER TABLE attempts ADD COLUMN {name} {kind}")
+    conn.execute("CREATE INDEX attempts_question ON attempts (question_id, created_at)")
+    conn.execute("CREATE INDEX attempts_language ON attempts (language, created_at)")
+    rows = conn.execute("SELECT id, report_json FROM attempts WHERE report_json IS NOT NULL")
+    for attempt_id, text in rows.fetchall():
+        values = {k: v for k, v in summary_of(json.loads(text)).items() if k in SUMMARY_COLUMNS}
+        sets = ", ".join(f"{k} = ?" for k in values)
+        conn.execute(f"UPDATE attempts SET {sets} WHERE id = ?", (*values.values(), attempt_id))
+
+
+def _v3_sessions_and_owner(conn: sqlite3.Connection) -> None:
+    """Mock rounds group attempts; the recording process is noted for crash recovery."""
+    conn.execute(
+        "CREATE TABLE sessions (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, title TEXT)"
+    )
+    conn.execute(
+        "ALTER TABLE attempts ADD COLUMN session_id INTEGER "
+        "REFERENCES sessions (id) ON DELETE SET NULL"
+    )
+    conn.execute("ALTER TABLE attempts ADD COLUMN pid INTEGER")
+    conn.execute("ALTER TABLE attempts ADD COLUMN proc_start TEXT")
+    conn.execute("CREATE INDEX attempts_status ON attempts (status)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _v1_attempts,
+    _v2_summary,
+    _v3_sessions_and_owner,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
