@@ -48,9 +48,13 @@ STAMP="$VENV/.installed$( [ "$WANT_TEST" = 1 ] && echo -dev )"
 HASH=$( (cat "$ROOT/pyproject.toml"; echo "$NODEPS") | sha256sum | cut -d' ' -f1)
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$HASH" ]; then
     say "installing Python dependencies into .venv (first run takes a minute)"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT$EXTRAS"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps $NODEPS
+    LOG="$VENV/pip-install.log"
+    pip_q() { "$VENV/bin/python" -m pip install -q --disable-pip-version-check "$@" >>"$LOG" 2>&1 \
+        || { cat "$LOG" >&2; say "pip install failed (log: $LOG)"; exit 1; }; }
+    : > "$LOG"
+    pip_q --upgrade pip
+    pip_q -e "$ROOT$EXTRAS"
+    pip_q --no-deps $NODEPS
     echo "$HASH" > "$STAMP"
 fi
 

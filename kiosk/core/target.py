@@ -23,7 +23,9 @@ class Target:
 
     def __post_init__(self) -> None:
         if not (0 <= self.low <= self.high) or self.high <= 0 or self.high > 3600:
-            raise BadInput(f"bad time target {self.low:g}-{self.high:g}: need 0 ≤ low ≤ high ≤ 3600")
+            raise BadInput(
+                f"bad time target {self.low:g}-{self.high:g}: need 0 ≤ low ≤ high ≤ 3600"
+            )
 
     def __str__(self) -> str:
         return f"{self.low:g}-{self.high:g} s"
