@@ -12,6 +12,7 @@ from textual.message import Message
 
 from kiosk.core.ports import Progress, RecordingResult
 from kiosk.core.report import Report
+from kiosk.core.streaming import Caption
 
 
 class RecordingStarted(Message):
@@ -108,3 +109,14 @@ class AnalysisFailed(Message):
 
 class NoSpeech(Message):
     """The recording holds no speech: nothing to report, nothing invented."""
+
+
+class CaptionUpdate(Message):
+    """Live captions while recording: finalised text and the tentative tail. Latest wins."""
+
+    def __init__(self, caption: Caption) -> None:
+        super().__init__()
+        self.caption = caption
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, CaptionUpdate)

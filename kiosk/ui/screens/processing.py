@@ -2,12 +2,16 @@
 
 The worker is thin: it calls the one pipeline (``kiosk.pipeline.analyze_audio``) and posts
 one message. The transcriber's progress callback doubles as the cancellation point, so
-escape stops a long transcription at the next chunk.
+escape stops a long transcription at the next chunk. When the answer was transcribed while
+it was spoken (a live stream from the recording screen), the worker only finishes that
+stream and measures it (``kiosk.pipeline.report_from_transcript``); if streaming failed, it
+falls back to the batch pass.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+import logging
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -19,6 +23,7 @@ from textual.worker import Worker, get_current_worker
 from audio.level import rms_dbfs
 from kiosk.core.errors import KioskError, ModelError
 from kiosk.core.ports import Audio, Cancelled, Progress, RecordingResult
+from kiosk.core.report import Report
 from kiosk.ui.messages import (
     AnalysisDone,
     AnalysisFailed,
@@ -30,6 +35,11 @@ from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.screens.question import describe
 from kiosk.ui.widgets.titlebar import TitleBar
+
+if TYPE_CHECKING:
+    from models.streaming import LiveStream
+
+log = logging.getLogger(__name__)
 
 NO_SPEECH = (
     "No speech detected in this answer, so there is nothing to measure. "
@@ -59,9 +69,17 @@ class ProcessingScreen(BoothScreen):
     ]
 
     def __init__(
-        self, practice: Practice, asked: Asked, result: RecordingResult, attempt: int | None = None
+        self,
+        practice: Practice,
+        asked: Asked,
+        result: RecordingResult,
+        attempt: int | None = None,
+        *,
+        stream: LiveStream | None = None,
     ) -> None:
         super().__init__()
+        self.stream = stream
+        """The answer's live transcription, finished here (used once; retries go batch)."""
         self.attempt = attempt
         self.practice = practice
         self.asked = asked
@@ -117,19 +135,21 @@ class ProcessingScreen(BoothScreen):
                 self.booth.history.failed(self.attempt, "no speech detected")
                 self.post_message(NoSpeech())
                 return
-            self.post_message(AnalysisStatus("Loading the speech model…"))
-            transcriber = self.booth.models.get()
-            self.post_message(AnalysisStatus("Transcribing…"))
-            report = self.booth.services.analyze(
-                audio,
-                transcriber=transcriber,
-                language=self.asked.language,
-                target=self.asked.target,
-                on_progress=on_progress,
-                source=str(self.result.path),
-                question_id=self.asked.id,
-                question_text=self.asked.text,
-            )
+            report = self._streamed()
+            if report is None:
+                self.post_message(AnalysisStatus("Loading the speech model…"))
+                transcriber = self.booth.models.get()
+                self.post_message(AnalysisStatus("Transcribing…"))
+                report = self.booth.services.analyze(
+                    audio,
+                    transcriber=transcriber,
+                    language=self.asked.language,
+                    target=self.asked.target,
+                    on_progress=on_progress,
+                    source=str(self.result.path),
+                    question_id=self.asked.id,
+                    question_text=self.asked.text,
+                )
         except Cancelled:
             return
         except Exception as exc:  # shown to the user; KioskError messages say what to do
@@ -144,6 +164,27 @@ class ProcessingScreen(BoothScreen):
             return
         self.booth.history.analysed(self.attempt, report)
         self.post_message(AnalysisDone(report))
+
+    def _streamed(self) -> Report | None:
+        """The report from the live transcription, or None to transcribe the recording."""
+        stream, self.stream = self.stream, None
+        if stream is None:
+            return None
+        from kiosk.pipeline import report_from_transcript
+
+        self.post_message(AnalysisStatus("Finishing the transcript…"))
+        try:
+            transcript = stream.stop()
+        except Exception as exc:  # the recording is on disk: transcribe it instead
+            log.warning("live transcription failed, transcribing the recording: %s", exc)
+            return None
+        return report_from_transcript(
+            transcript,
+            target=self.asked.target,
+            source=str(self.result.path),
+            question_id=self.asked.id,
+            question_text=self.asked.text,
+        )
 
     # --- reacting ---------------------------------------------------------------------------
 
@@ -184,6 +225,10 @@ class ProcessingScreen(BoothScreen):
         problem.add_class("shown")
 
     # --- keys ---------------------------------------------------------------------------------
+
+    def on_unmount(self) -> None:
+        if self.stream is not None:  # left before the worker took it
+            self.stream.cancel()
 
     def action_cancel(self) -> None:
         if self._worker is not None and self.state == "working":

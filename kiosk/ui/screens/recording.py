@@ -9,7 +9,7 @@ arrives. Whatever happens, what was recorded stays on disk and the user is told 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import work
 from textual.app import ComposeResult
@@ -18,14 +18,25 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from kiosk.core.ports import Recorder, RecordingResult
+from kiosk.core.ports import Audio, Recorder, RecordingResult
+from kiosk.core.streaming import Caption
 from kiosk.ui.live import LiveInput, StopRule
-from kiosk.ui.messages import DeviceLost, RecordingFailed, RecordingStarted, RecordingStopped
+from kiosk.ui.messages import (
+    CaptionUpdate,
+    DeviceLost,
+    RecordingFailed,
+    RecordingStarted,
+    RecordingStopped,
+)
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.screens.question import describe
+from kiosk.ui.streaming import caption_text, open_stream
 from kiosk.ui.widgets.meters import LevelMeter, TargetBar, clock_text
 from kiosk.ui.widgets.titlebar import TitleBar
+
+if TYPE_CHECKING:
+    from models.streaming import LiveStream
 
 State = Literal["opening", "recording", "stopping", "failed", "lost"]
 POLL_HZ = 12
@@ -58,6 +69,9 @@ class RecordingScreen(BoothScreen):
         self._started_at = 0.0
         self._poll: Timer | None = None
         self._lost_error: Exception | None = None
+        self._handed_over = False
+        self.stream: LiveStream | None = None
+        """Transcribes the answer while it is spoken (None: transcribed after stop)."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.practice.title)
@@ -68,6 +82,7 @@ class RecordingScreen(BoothScreen):
             yield TargetBar(self.asked.target, self.rule.cap_s, id="target-bar")
             yield Static("Input level", classes="caption")
             yield LevelMeter(id="level")
+            yield Static(id="captions")
             yield Static(id="problem")
         yield Footer()
 
@@ -103,13 +118,38 @@ class RecordingScreen(BoothScreen):
         try:
             self.path, self.attempt = history.begin(self.asked, when, self.practice.session_id)
             recorder = self.booth.services.recorder_factory(self.booth.settings)
-            recorder.start(self.path, on_audio=self.live.feed, on_error=self._device_failed)
+            if self.booth.models.loaded:
+                model = self.booth.models.get()
+                self.stream = open_stream(model, self.asked.language, self._caption)
+            recorder.start(self.path, on_audio=self._on_audio, on_error=self._device_failed)
         except Exception as exc:  # shown to the user on the UI thread
+            self._drop_stream()
             history.discard(self.attempt)
             self.post_message(RecordingFailed(exc))
             return
         self._recorder = recorder
         self.post_message(RecordingStarted(self.path))
+
+    def _on_audio(self, block: Audio) -> None:
+        """Recorder callback, on the audio thread: meter, silence rule, live transcription."""
+        self.live.feed(block)
+        if self.stream is not None:
+            self.stream.feed(block)
+
+    def _caption(self, caption: Caption) -> None:
+        """Live-stream callback, on its worker thread."""
+        self.post_message(CaptionUpdate(caption))
+
+    def on_caption_update(self, event: CaptionUpdate) -> None:
+        if self.state in ("recording", "stopping"):
+            captions = self.query_one("#captions", Static)
+            captions.update(caption_text(event.caption))
+            captions.add_class("shown")
+
+    def _drop_stream(self) -> None:
+        stream, self.stream = self.stream, None
+        if stream is not None:
+            stream.cancel()
 
     def _device_failed(self, error: Exception) -> None:
         """Recorder callback, on the audio thread."""
@@ -164,6 +204,8 @@ class RecordingScreen(BoothScreen):
             self.state = "stopping"
             result = self._recorder.stop()
             self.booth.history.recorded(self.attempt, result)
+        if self.stream is not None and not self._handed_over:
+            self._drop_stream()
 
     def action_again(self) -> None:
         if self.state in ("failed", "lost"):
@@ -203,6 +245,7 @@ class RecordingScreen(BoothScreen):
             self._set_state("lost")
             self._show_lost(event.result)
         elif event.reason == "cancel":
+            self._drop_stream()
             self.notify(f"Answer cancelled. The recording is kept in {event.result.path}")
             self.booth.ask(self.practice, self.asked, replace=True)
         else:
@@ -231,5 +274,6 @@ class RecordingScreen(BoothScreen):
     def _process(self, result: RecordingResult) -> None:
         from kiosk.ui.screens.processing import ProcessingScreen
 
-        screen = ProcessingScreen(self.practice, self.asked, result, self.attempt)
+        stream, self._handed_over = self.stream, True
+        screen = ProcessingScreen(self.practice, self.asked, result, self.attempt, stream=stream)
         self.booth.switch_screen(screen)
