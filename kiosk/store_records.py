@@ -66,6 +66,7 @@ class Attempt:
     pauses_count: int | None
     longest_pause_s: float | None
     length_verdict: str | None
+    pace_span_value: float | None = None
 
     @property
     def target(self) -> Target | None:
@@ -95,13 +96,14 @@ class ProgressPoint:
     duration_s: float | None = None
     pauses_count: int | None = None
     target_high: float | None = None
+    pace_span_value: float | None = None
 
 
 ATTEMPT_COLUMNS = tuple(Attempt.__dataclass_fields__)
 PROGRESS_COLUMNS = (
     "id", "created_at", "language", "question_id", "pace_value", "pace_unit",
     "fillers_per_min", "length_verdict", "category", "bank_id", "duration_s",
-    "pauses_count", "target_high",
+    "pauses_count", "target_high", "pace_span_value",
 )  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,17 +129,33 @@ def _v1_attempts(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX attempts_created ON attempts (created_at)")
 
 
+_V2_COLUMNS = {
+    "pace_value": "REAL",
+    "pace_unit": "TEXT",
+    "fillers_total": "INTEGER",
+    "fillers_per_min": "REAL",
+    "pauses_count": "INTEGER",
+    "longest_pause_s": "REAL",
+    "length_verdict": "TEXT",
+}
+"""The summary columns as version 2 created them (frozen: later ones get their own step)."""
+
+
+def _backfill(conn: sqlite3.Connection, columns: Collection[str]) -> None:
+    rows = conn.execute("SELECT id, report_json FROM attempts WHERE report_json IS NOT NULL")
+    for attempt_id, text in rows.fetchall():
+        values = {k: v for k, v in summary_of(json.loads(text)).items() if k in columns}
+        sets = ", ".join(f"{k} = ?" for k in values)
+        conn.execute(f"UPDATE attempts SET {sets} WHERE id = ?", (*values.values(), attempt_id))
+
+
 def _v2_summary(conn: sqlite3.Connection) -> None:
     """Copy report numbers into columns so progress charts need no JSON parsing."""
-    for name, kind in {**SUMMARY_COLUMNS, "sample_rate": "INTEGER"}.items():
+    for name, kind in {**_V2_COLUMNS, "sample_rate": "INTEGER"}.items():
         conn.execute(f"ALTER TABLE attempts ADD COLUMN {name} {kind}")
     conn.execute("CREATE INDEX attempts_question ON attempts (question_id, created_at)")
     conn.execute("CREATE INDEX attempts_language ON attempts (language, created_at)")
-    rows = conn.execute("SELECT id, report_json FROM attempts WHERE report_json IS NOT NULL")
-    for attempt_id, text in rows.fetchall():
-        values = {k: v for k, v in summary_of(json.loads(text)).items() if k in SUMMARY_COLUMNS}
-        sets = ", ".join(f"{k} = ?" for k in values)
-        conn.execute(f"UPDATE attempts SET {sets} WHERE id = ?", (*values.values(), attempt_id))
+    _backfill(conn, _V2_COLUMNS)
 
 
 def _v3_sessions_and_owner(conn: sqlite3.Connection) -> None:
@@ -156,9 +172,20 @@ def _v3_sessions_and_owner(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX attempts_status ON attempts (status)")
 
 
+def _v4_span_pace(conn: sqlite3.Connection) -> None:
+    """The overall pace (first to last word), the one the verdict and the bands use; the
+    progress trends compare it with the comfortable band."""
+    conn.execute(
+        f"ALTER TABLE attempts ADD COLUMN pace_span_value {SUMMARY_COLUMNS['pace_span_value']}"
+    )
+    conn.execute("CREATE INDEX attempts_category ON attempts (category, created_at)")
+    _backfill(conn, ("pace_span_value",))
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_attempts,
     _v2_summary,
     _v3_sessions_and_owner,
+    _v4_span_pace,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

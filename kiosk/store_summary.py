@@ -19,7 +19,9 @@ SUMMARY_COLUMNS = {
     "pauses_count": "INTEGER",
     "longest_pause_s": "REAL",
     "length_verdict": "TEXT",
+    "pace_span_value": "REAL",
 }
+"""Column → SQL type of every number copied from a report (schema version 4 onwards)."""
 
 
 def _pick(data: Mapping[str, Any], *paths: str) -> Any:
@@ -40,6 +42,7 @@ def summary_of(report: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "pace_value": _pick(m, "pace.value"),
         "pace_unit": _pick(m, "pace.unit"),
+        "pace_span_value": _pick(m, "pace.span_value"),
         "fillers_total": _pick(m, "fillers.total"),
         "fillers_per_min": _pick(m, "fillers.per_minute", "fillers.per_min"),
         "pauses_count": _pick(m, "pauses.count"),
