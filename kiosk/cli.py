@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from kiosk import __version__
 from kiosk.core.errors import KioskError
 
-COMMANDS = ("model", "devices", "analyze", "doctor", "banks", "history")
+COMMANDS = ("model", "devices", "analyze", "doctor", "banks", "history", "export", "stats")
 
 
 def build_parser() -> argparse.ArgumentParser:

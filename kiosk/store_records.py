@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from kiosk.core.drills import DrillTake
+from kiosk.core.progress import Measure, Sample
 from kiosk.core.target import Target
 
 Status = Literal["recording", "recorded", "analysed", "recovered", "failed"]
@@ -78,6 +80,31 @@ class Attempt:
     def report_dict(self) -> dict[str, Any] | None:
         return None if self.report_json is None else dict(json.loads(self.report_json))
 
+    @property
+    def pace(self) -> float | None:
+        """The overall pace (first to last word), or the speaking pace for old rows."""
+        return self.pace_span_value if self.pace_span_value is not None else self.pace_value
+
+    def measure(self) -> Measure:
+        """The numbers a side-by-side comparison looks at."""
+        target = self.target
+        return Measure(
+            duration_s=self.duration_s,
+            target=None if target is None else (target.low, target.high),
+            pace=self.pace,
+            pace_unit=self.pace_unit,
+            fillers_per_min=self.fillers_per_min,
+            pauses=self.pauses_count,
+        )
+
+    def drill_take(self) -> DrillTake | None:
+        """This attempt as a timing-drill take (None without a length or a target)."""
+        if self.duration_s is None or self.target_high is None:
+            return None
+        return DrillTake(
+            self.id, self.target_high, self.duration_s, self.fillers_per_min, self.pace
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ProgressPoint:
@@ -97,6 +124,19 @@ class ProgressPoint:
     pauses_count: int | None = None
     target_high: float | None = None
     pace_span_value: float | None = None
+
+    def sample(self) -> Sample:
+        """This attempt as the progress trends see it."""
+        pace = self.pace_span_value if self.pace_span_value is not None else self.pace_value
+        return Sample(
+            created_at=self.created_at,
+            category=self.category,
+            language=self.language,
+            pace=pace,
+            pace_unit=self.pace_unit,
+            fillers_per_min=self.fillers_per_min,
+            length_verdict=self.length_verdict,
+        )
 
 
 ATTEMPT_COLUMNS = tuple(Attempt.__dataclass_fields__)

@@ -9,10 +9,7 @@ stdout untouched; notices go to stderr.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -230,12 +227,9 @@ def _export_text(store: Store, fmt: str) -> str:
     if fmt == "json":
         rows = [{**_summary(a), "report": a.report_dict} for a in attempts]
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for a in attempts:
-        writer.writerow(_summary(a))
-    return out.getvalue()
+    from kiosk.commands.export import history_csv
+
+    return history_csv(attempts)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -244,13 +238,9 @@ def _export(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    try:
-        # Transcripts are personal: the export is readable by the user only.
-        fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-    except OSError as exc:
-        raise BadInput(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    from kiosk.commands.export import write_private
+
+    write_private(args.output, text)  # transcripts are personal: readable by the user only
     print(f"history written to {args.output}", file=sys.stderr)
     return 0
 
