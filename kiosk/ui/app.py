@@ -112,9 +112,11 @@ class KioskApp(App[int]):
 
     def ask(self, practice: Practice, asked: Asked | None = None, *, replace: bool) -> None:
         """Show a question of ``practice`` (its current one unless ``asked`` is given)."""
+        from kiosk.ui.screens.drill import DrillPractice, DrillQuestionScreen
         from kiosk.ui.screens.question import QuestionScreen
 
-        screen = QuestionScreen(practice, asked or practice.current)
+        kind = DrillQuestionScreen if isinstance(practice, DrillPractice) else QuestionScreen
+        screen = kind(practice, asked or practice.current)
         if replace:
             self.switch_screen(screen)
         else:
