@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -36,6 +38,8 @@ class Entry:
     about: str | Text
     start: Callable[[], Practice]
     is_round: bool = False
+    opens: Callable[[], Screen[Any]] | None = None
+    """A screen to open instead of starting a practice (e.g. choosing a drill's length)."""
 
 
 def _question_label(q: QuestionLike) -> Text:
@@ -65,6 +69,8 @@ class HomeScreen(BoothScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "language", "Language"),
+        Binding("h", "history", "History"),
+        Binding("p", "progress", "Progress"),
         Binding("s", "settings", "Settings"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -127,12 +133,23 @@ class HomeScreen(BoothScreen):
                 node.add_leaf(_question_label(q), data=_run_from(name, members, i))
 
     def _add_drills(self, parent: TreeNode[Entry], qs: list[QuestionLike]) -> None:
+        from kiosk.ui.screens.drill import DrillSetupScreen, drill_practice
+
         drills = sorted((q for q in qs if DRILL_TAG in q.tags), key=lambda q: q.target.high)
         for q in drills:
-            aim = (q.target.low + q.target.high) / 2
+            aim = round((q.target.low + q.target.high) / 2)
             label = Text.assemble((f"{clock_text(aim)} ", "bold"), f"[{q.language}] ")
             label.append(q.text)
-            parent.add_leaf(label, data=_run_from("Timing drill", [q], 0))
+            entry = _run_from("Timing drill", [q], 0)
+            parent.add_leaf(
+                label, data=replace(entry, start=partial(drill_practice, q.language, aim))
+            )
+        for lang in dict.fromkeys(q.language for q in drills):
+            about = "30 s, 1 min, 90 s, 3 min or your own length; a countdown with cues."
+            label = Text.assemble(("Choose a length… ", "bold"), f"[{lang}]")
+            start = partial(drill_practice, lang, 60)
+            entry = Entry("Timing drill", about, start, opens=partial(DrillSetupScreen, lang))
+            parent.add_leaf(label, data=entry)
         if not drills:
             parent.add_leaf(Text("no drills in this language", "dim"))
 
@@ -159,6 +176,9 @@ class HomeScreen(BoothScreen):
         entry = event.node.data
         if entry is None:
             return
+        if entry.opens is not None:
+            self.app.push_screen(entry.opens())
+            return
         try:
             practice = entry.start()
         except KioskError as exc:  # e.g. a round the library has too few questions for
@@ -173,6 +193,22 @@ class HomeScreen(BoothScreen):
         i = LANGUAGES.index(self.language)
         self.language = LANGUAGES[(i + 1) % len(LANGUAGES)]
         self._rebuild()
+
+    def action_history(self) -> None:
+        from kiosk.ui.screens.history import HistoryScreen
+
+        if self.booth.history.store is None:
+            self.notify("The answer history is not available in this session.", severity="warning")
+            return
+        self.app.push_screen(HistoryScreen(self.booth.history.store))
+
+    def action_progress(self) -> None:
+        from kiosk.ui.screens.progress import ProgressScreen
+
+        if self.booth.history.store is None:
+            self.notify("The answer history is not available in this session.", severity="warning")
+            return
+        self.app.push_screen(ProgressScreen(self.booth.history.store, self.language))
 
     def action_settings(self) -> None:
         from kiosk.ui.screens.settings import SettingsScreen

@@ -1,0 +1,243 @@
+"""History: every answer kept, newest first, narrowed by bank, category, question and date.
+
+The table reads the history through the store's filtered query (one indexed SELECT), so it
+stays quick with thousands of answers. Enter opens an answer for review; from here an
+answer can also be compared with other attempts at its question, exported (Markdown and
+JSON, or the listed rows as CSV into ``<data dir>/exports``) or deleted after a
+confirmation.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from kiosk.core.errors import KioskError
+from kiosk.store import Attempt, AttemptFilter, Store
+from kiosk.ui.screens.base import BoothScreen
+from kiosk.ui.widgets.confirm import ConfirmScreen
+from kiosk.ui.widgets.titlebar import TitleBar
+
+LIMIT = 500
+"""Rows shown at most (narrow the filters to see older ones)."""
+EXPORTS = "exports"
+
+
+def exports_dir(store: Store) -> Path:
+    folder = store.root / EXPORTS
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.chmod(0o700)
+    return folder
+
+
+def export_attempt(screen: Screen[Any], store: Store, attempt_id: int) -> list[Path]:
+    """Write one answer as Markdown and JSON into the exports folder, and say where."""
+    from kiosk.commands.export import export_text, write_private
+
+    written = []
+    try:
+        folder = exports_dir(store)
+        for fmt in ("md", "json"):
+            path = folder / f"answer-{attempt_id}.{fmt}"
+            write_private(path, export_text(store, attempt_id, fmt))
+            written.append(path)
+    except (KioskError, OSError) as exc:
+        screen.notify(f"Export failed: {exc}", severity="error")
+        return written
+    screen.notify(f"Exported to {written[0]} and .json", timeout=8)
+    return written
+
+
+def parse_day(text: str) -> date | None:
+    """``YYYY-MM-DD`` → date; empty → None; ValueError otherwise."""
+    text = text.strip()
+    return date.fromisoformat(text) if text else None
+
+
+class HistoryScreen(BoothScreen):
+    """All answers kept, with filters."""
+
+    DEFAULT_CSS = """
+    HistoryScreen #history-filters { height: auto; padding: 0 1; }
+    HistoryScreen #history-filters Select { width: 1fr; }
+    HistoryScreen #history-dates { height: auto; padding: 0 1; }
+    HistoryScreen #history-dates Input { width: 22; }
+    HistoryScreen #history-note { color: #8fa3b8; padding: 0 2; height: 1; }
+    HistoryScreen DataTable { height: 1fr; margin: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "compare", "Compare"),
+        Binding("x", "export", "Export answer"),
+        Binding("e", "export_csv", "Export CSV"),
+        Binding("d", "delete", "Delete"),
+        Binding("p", "progress", "Progress"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.rows: list[Attempt] = []
+
+    def compose(self) -> ComposeResult:
+        facets = self.store.facets()
+        yield TitleBar("History")
+        with Vertical():
+            with Horizontal(id="history-filters"):
+                yield Select([(b, b) for b in facets.banks], prompt="All banks", id="f-bank")
+                yield Select(
+                    [(c, c) for c in facets.categories], prompt="All categories", id="f-category"
+                )
+                yield Select(
+                    [(text[:50], qid) for qid, text in facets.questions],
+                    prompt="All questions",
+                    id="f-question",
+                )
+            with Horizontal(id="history-dates"):
+                yield Input(placeholder="from YYYY-MM-DD", id="f-since")
+                yield Input(placeholder="to YYYY-MM-DD", id="f-until")
+                yield Static(id="history-note")
+            yield DataTable(cursor_type="row", zebra_stripes=True, id="history-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("#", "when", "question", "lang", "len", "pace", "fillers", "verdict")
+        self.reload()
+        table.focus()
+
+    # --- filtering --------------------------------------------------------------------------
+
+    def current_filter(self) -> AttemptFilter:
+        def chosen(selector: str) -> str | None:
+            value = self.query_one(selector, Select).value
+            return value if isinstance(value, str) else None
+
+        note = self.query_one("#history-note", Static)
+        since = until = None
+        try:
+            first = parse_day(self.query_one("#f-since", Input).value)
+            last = parse_day(self.query_one("#f-until", Input).value)
+            since = first.isoformat() if first else None
+            until = (last + timedelta(days=1)).isoformat() if last else None
+            note.update("")
+        except ValueError:
+            note.update("dates as YYYY-MM-DD, e.g. 2026-11-23")
+        return AttemptFilter(
+            bank_id=chosen("#f-bank"),
+            category=chosen("#f-category"),
+            question_id=chosen("#f-question"),
+            since=since,
+            until=until,
+        )
+
+    def reload(self) -> None:
+        from kiosk.commands.history import _duration, _fillers, _pace, _when
+
+        table = self.query_one(DataTable)
+        table.clear()
+        try:
+            self.rows = self.store.list(limit=LIMIT, where=self.current_filter())
+        except KioskError as exc:
+            self.notify(str(exc), severity="error")
+            self.rows = []
+        for a in self.rows:
+            verdict = a.length_verdict or (a.status if a.status != "analysed" else "—")
+            table.add_row(
+                str(a.id),
+                _when(a.created_at),
+                (a.question_text or a.question_id or "(free answer)")[:48],
+                a.language or "—",
+                _duration(a.duration_s),
+                _pace(a),
+                _fillers(a),
+                verdict.replace("_", " "),
+                key=str(a.id),
+            )
+        self.sub_title = f"{len(self.rows)} answer(s)"
+
+    def on_select_changed(self, _: Select.Changed) -> None:
+        self.reload()
+
+    def on_input_submitted(self, _: Input.Submitted) -> None:
+        self.reload()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if not event.value or len(event.value.strip()) == 10:
+            self.reload()
+
+    # --- acting on the selected answer ---------------------------------------------------
+
+    def selected(self) -> Attempt | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        from kiosk.ui.screens.review import ReviewScreen
+
+        if event.row_key.value is not None:
+            self.app.push_screen(ReviewScreen(self.store, int(event.row_key.value)))
+
+    def on_screen_resume(self) -> None:
+        self.reload()  # an answer may have been deleted in the review screen
+
+    def action_compare(self) -> None:
+        from kiosk.ui.screens.compare import CompareScreen
+
+        a = self.selected()
+        if a is None or a.question_id is None:
+            self.notify("Choose an answer to a question first.")
+            return
+        self.app.push_screen(CompareScreen(self.store, a.question_id))
+
+    def action_export(self) -> None:
+        a = self.selected()
+        if a is not None:
+            export_attempt(self, self.store, a.id)
+
+    def action_export_csv(self) -> None:
+        from kiosk.commands.export import history_csv, write_private
+
+        try:
+            path = exports_dir(self.store) / "history.csv"
+            write_private(path, history_csv(self.rows[::-1]))
+        except (KioskError, OSError) as exc:
+            self.notify(f"Export failed: {exc}", severity="error")
+            return
+        self.notify(f"{len(self.rows)} answer(s) written to {path}", timeout=8)
+
+    def action_delete(self) -> None:
+        a = self.selected()
+        if a is None:
+            return
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.store.delete(a.id)
+            except KioskError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"Answer #{a.id} and its recording were deleted.")
+            self.reload()
+
+        question = f"Delete answer #{a.id} and its recording? This cannot be undone."
+        self.app.push_screen(ConfirmScreen(question), done)
+
+    def action_progress(self) -> None:
+        from kiosk.ui.screens.progress import ProgressScreen
+
+        self.app.push_screen(ProgressScreen(self.store))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

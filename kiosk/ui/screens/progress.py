@@ -1,0 +1,124 @@
+"""Progress: pace, filler rate and time-on-target over the answers kept, as terminal plots.
+
+Three small plots (textual-plotext) over the analysed answers in order, for all categories
+or one, and the same text summary as ``kiosk stats`` — what improved and what did not,
+by the rules stated in :mod:`kiosk.core.progress`. The comfortable pace band is drawn as
+two dashed lines so "closer to the band" can be seen, not just read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Vertical
+from textual.widgets import Footer, Select, Static
+from textual_plotext import PlotextPlot
+
+from kiosk.core.metrics import BANDS
+from kiosk.core.progress import Sample, main_unit, rolling_rate, summarize
+from kiosk.store import Store
+from kiosk.ui.screens.base import BoothScreen
+from kiosk.ui.widgets.titlebar import TitleBar
+
+ALL = "__all__"
+
+
+class ProgressScreen(BoothScreen):
+    """Trends over the answers kept."""
+
+    DEFAULT_CSS = """
+    ProgressScreen #progress-controls { height: auto; padding: 0 1; }
+    ProgressScreen #progress-controls Select { width: 40; }
+    ProgressScreen #progress-plots { grid-size: 3; height: 1fr; min-height: 12; }
+    ProgressScreen PlotextPlot { border: round #3b4756; }
+    ProgressScreen #progress-summary { height: auto; padding: 0 2; margin-bottom: 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+
+    def __init__(self, store: Store, language: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.language = language
+        self.samples: list[Sample] = [p.sample() for p in store.progress(language=language)]
+
+    def compose(self) -> ComposeResult:
+        categories = sorted({s.category for s in self.samples if s.category})
+        yield TitleBar("Progress")
+        with Vertical():
+            with Vertical(id="progress-controls"):
+                yield Select(
+                    [("All categories", ALL), *((c, c) for c in categories)],
+                    value=ALL,
+                    allow_blank=False,
+                    id="p-category",
+                )
+            with Grid(id="progress-plots"):
+                yield PlotextPlot(id="plot-pace")
+                yield PlotextPlot(id="plot-fillers")
+                yield PlotextPlot(id="plot-target")
+            yield Static(id="progress-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show(ALL)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.show(event.value if isinstance(event.value, str) else ALL)
+
+    def chosen(self, category: str) -> list[Sample]:
+        return [s for s in self.samples if category == ALL or s.category == category]
+
+    def show(self, category: str) -> None:
+        samples = self.chosen(category)
+        self._plot_pace(samples)
+        self._plot_fillers(samples)
+        self._plot_target(samples)
+        lines = summarize(samples).lines() if samples else ["No analysed answers yet."]
+        self.query_one("#progress-summary", Static).update("\n".join(lines))
+
+    def _plot_pace(self, samples: Sequence[Sample]) -> None:
+        unit = main_unit(samples) or "chars/min"
+        points = [(i + 1, s.pace) for i, s in enumerate(samples) if s.pace_unit == unit]
+        plot = self.query_one("#plot-pace", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        plt.title(f"Pace ({unit})")
+        if points:
+            xs = [x for x, _ in points]
+            plt.plot(xs, [y for _, y in points], marker="braille")
+            low, high = BANDS.get(unit, (0.0, 0.0))
+            plt.hline(low, "green")
+            plt.hline(high, "green")
+        plot.refresh()
+
+    def _plot_fillers(self, samples: Sequence[Sample]) -> None:
+        points = [(i + 1, s.fillers_per_min) for i, s in enumerate(samples)]
+        kept = [(x, y) for x, y in points if y is not None]
+        plot = self.query_one("#plot-fillers", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        plt.title("Fillers per minute")
+        if kept:
+            plt.plot([x for x, _ in kept], [y for _, y in kept], marker="braille")
+        plot.refresh()
+
+    def _plot_target(self, samples: Sequence[Sample]) -> None:
+        rates = rolling_rate([s.on_target for s in samples])
+        kept = [(i + 1, 100 * r) for i, r in enumerate(rates) if r is not None]
+        plot = self.query_one("#plot-target", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        plt.title("On target, last 5 (%)")
+        if kept:
+            plt.plot([x for x, _ in kept], [y for _, y in kept], marker="braille")
+            plt.ylim(0, 100)
+        plot.refresh()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,155 @@
+"""The review screen's transcript: one timed line per phrase, a cursor on a word.
+
+Lines break where the speaker paused or ended a sentence (or at about 40 characters), and
+start with their time, so "where did I hesitate?" and "play it from here" are one glance
+and one key apart. Fillers, pauses and the target's end are marked as in the report
+(``kiosk.render`` colours); the cursor (up/down a line, left/right a word) picks where
+playback starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from kiosk.core.report import Report
+from kiosk.core.transcript import join_words
+from kiosk.render import FILLER_STYLE, LONG_PAUSE_S, PAUSE_STYLE
+
+SENTENCE_END = tuple("。！？!?.；;")
+MAX_LINE_CHARS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """Words ``first`` to ``last`` (exclusive) of the transcript, spoken ``start``–``end``."""
+
+    first: int
+    last: int
+    start: float
+    end: float
+
+
+def transcript_lines(report: Report, max_chars: int = MAX_LINE_CHARS) -> list[Line]:
+    """Split the words at pauses, sentence ends and long stretches."""
+    words = report.transcript.words
+    pauses = {p.before_word for p in report.metrics.pauses.items}
+    lines: list[Line] = []
+    first = 0
+    for i in range(1, len(words) + 1):
+        at_end = i == len(words)
+        prev = words[i - 1].text.strip()
+        long = len(join_words(w.text for w in words[first:i])) >= max_chars
+        if at_end or i in pauses or prev.endswith(SENTENCE_END) or long:
+            lines.append(Line(first, i, words[first].start, words[i - 1].end))
+            first = i
+    return lines
+
+
+def stamp(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}.{int((seconds - whole) * 10)}"
+
+
+def _pieces(text: str, ranges: list[tuple[int, int]]) -> Iterator[tuple[str, bool]]:
+    """``(piece, is_filler)`` of one word given the filler character ranges in it."""
+    pos = 0
+    for s, e in sorted(ranges):
+        if s > pos:
+            yield text[pos:s], False
+        if e > max(s, pos):
+            yield text[max(s, pos) : e], True
+        pos = max(pos, e)
+    if pos < len(text):
+        yield text[pos:], False
+
+
+class TranscriptView(Widget, can_focus=True):
+    """The marked-up transcript with a line and word cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "move(-1, 0)", "Line up", show=False),
+        Binding("down", "move(1, 0)", "Line down", show=False),
+        Binding("left", "move(0, -1)", "Word left", show=False),
+        Binding("right", "move(0, 1)", "Word right", show=False),
+    ]
+    DEFAULT_CSS = """
+    TranscriptView { height: auto; padding: 0 1; }
+    """
+
+    line: reactive[int] = reactive(0)
+    word: reactive[int] = reactive(0)
+    """Index of the selected word in the whole transcript."""
+
+    def __init__(self, report: Report, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.report = report
+        self.lines = transcript_lines(report)
+        self._fillers: dict[int, list[tuple[int, int]]] = {}
+        for f in report.metrics.fillers.items:
+            for wi, s, e in f.marks:
+                self._fillers.setdefault(wi, []).append((s, e))
+        self._pauses = {p.before_word: p for p in report.metrics.pauses.items}
+
+    def action_move(self, lines: int, words: int) -> None:
+        if not self.lines:
+            return
+        if lines:
+            self.line = max(0, min(len(self.lines) - 1, self.line + lines))
+            self.word = self.lines[self.line].first
+        if words:
+            total = len(self.report.transcript.words)
+            self.word = max(0, min(total - 1, self.word + words))
+            self.line = next(
+                i for i, ln in enumerate(self.lines) if ln.first <= self.word < ln.last
+            )
+        self.scroll_visible()
+
+    def selected_start(self) -> float:
+        """Where playback starts: the selected word's start."""
+        words = self.report.transcript.words
+        return words[self.word].start if words else 0.0
+
+    def selected_line(self) -> Line | None:
+        return self.lines[self.line] if self.lines else None
+
+    def render(self) -> Text:
+        out = Text()
+        for n, line in enumerate(self.lines):
+            if n:
+                out.append("\n")
+            out.append_text(self._render_line(line, n == self.line))
+        if not self.lines:
+            out.append("No words were recognised.", style="dim")
+        return out
+
+    def _render_line(self, line: Line, current: bool) -> Text:
+        words = self.report.transcript.words
+        text = Text(f"{stamp(line.start):>7}  ", style="bold #8fa3b8" if current else "#5d6b7a")
+        end_word = self.report.metrics.length.target_end_word
+        prev = ""
+        for i in range(line.first, line.last):
+            pause = self._pauses.get(i)
+            if pause is not None:
+                style = "bold red" if pause.duration >= LONG_PAUSE_S else PAUSE_STYLE
+                text.append(f"⏸{pause.duration:.1f}s ", style=style)
+            if i == end_word:
+                text.append("⏰time's up ", style="bold red")
+            piece = words[i].text.strip()
+            if prev and piece and join_words([prev, piece]) != prev + piece:
+                text.append(" ")
+            for part, filler in _pieces(piece, self._fillers.get(i, [])):
+                style = FILLER_STYLE if filler else ""
+                if current and i == self.word:
+                    style = f"{style} reverse".strip()
+                text.append(part, style=style)
+            prev = piece or prev
+        if current:
+            text.stylize("on #26303b")
+        return text
