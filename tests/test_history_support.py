@@ -1,0 +1,136 @@
+"""Builders for history, review, progress, export and drill tests (no tests here).
+
+A history is filled the way the booth fills it — recording path, row before recording, WAV
+on disk, report after — with reports computed by the real metrics from made-up but
+realistic transcripts, at fixed times, so every number and snapshot is reproducible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from kiosk.core.metrics import compute_metrics
+from kiosk.core.ports import SAMPLE_RATE
+from kiosk.core.report import Report
+from kiosk.core.target import Target
+from kiosk.core.transcript import Span, Transcript, Word
+from kiosk.store import Store
+from questions.model import Kind, Question
+
+START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+
+
+class StepClock:
+    """The store's clock: fixed until moved."""
+
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def zh_question(qid: str = "zh-project", category: str = "项目经历", **kw: object) -> Question:
+    values: dict[str, object] = {
+        "id": qid,
+        "bank_id": "zh-ai-pm",
+        "language": "zh",
+        "category": category,
+        "kind": Kind.BEHAVIORAL,
+        "text": "请介绍一个你负责过的 AI 项目。",
+        "target": Target(20, 40),
+    }
+    values.update(kw)
+    return Question(**values)  # type: ignore[arg-type]
+
+
+MOTIVATION = zh_question(
+    "zh-why", category="求职动机", kind=Kind.MOTIVATION, text="你为什么想做产品经理？"
+)
+
+
+def answer(
+    seconds: float, pace: float, fillers: int = 0, pause_at: int | None = None
+) -> Transcript:
+    """A Mandarin answer of two-character words at about ``pace`` chars/min, ending at
+    ``seconds``: every third word is 嗯 while ``fillers`` last, and a 1.5 s silence comes
+    before word ``pause_at``."""
+    gap = 1.5 if pause_at is not None else 0.0
+    n = max(2, round(pace * (seconds - 0.5) / 60 / 2))
+    step = (seconds - 0.5 - gap) / n
+    words: list[Word] = []
+    for i in range(n):
+        start = 0.5 + i * step + (gap if pause_at is not None and i >= pause_at else 0.0)
+        text = "嗯，" if i % 3 == 0 and i // 3 < fillers else ("项目" if i % 2 else "我们")
+        words.append(Word(text, round(start, 3), round(start + step * 0.9, 3)))
+    if pause_at is None:
+        spans: tuple[Span, ...] = (Span(words[0].start, words[-1].end),)
+    else:
+        spans = (
+            Span(words[0].start, words[pause_at - 1].end),
+            Span(words[pause_at].start, words[-1].end),
+        )
+    return Transcript("zh", seconds + 0.5, tuple(words), spans)
+
+
+def tone(seconds: float, amplitude: float = 0.3, hz: float = 220.0) -> np.ndarray:
+    t = np.arange(int(seconds * SAMPLE_RATE), dtype=np.float32) / SAMPLE_RATE
+    return (amplitude * np.sin(2 * np.pi * hz * t)).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Kept:
+    attempt_id: int
+    report: Report
+    audio: Path
+
+
+def keep(
+    store: Store,
+    clock: StepClock,
+    question: Question,
+    transcript: Transcript,
+    *,
+    when: datetime | None = None,
+    session_id: int | None = None,
+    target: Target | None = None,
+) -> Kept:
+    """One answer kept as the booth keeps it: WAV (a tone as long as the answer) + report."""
+    if when is not None:
+        clock.now = when
+    path = store.new_recording_path(question.id)
+    audio = tone(transcript.duration)
+    sf.write(str(path), audio, SAMPLE_RATE, subtype="PCM_16")
+    attempt = store.begin_attempt(question, path, session_id=session_id)
+    store.finish_recording(attempt, audio.size, SAMPLE_RATE)
+    metrics = compute_metrics(transcript, target or question.target)
+    report = Report(
+        transcript,
+        metrics,
+        source=str(path),
+        question_id=question.id,
+        question_text=question.text,
+        model="test",
+        created_at=clock.now.replace(microsecond=0),
+    )
+    store.save_report(attempt, report)
+    return Kept(attempt, report, path)
+
+
+def improving_history(store: Store, clock: StepClock) -> list[Kept]:
+    """Ten answers a day apart: fillers fall, length moves into the target, pace settles
+    into the band; alternating two categories."""
+    kept = []
+    for day in range(10):
+        q = zh_question() if day % 2 == 0 else MOTIVATION
+        seconds = 50.0 - day * 2.5  # 50 s (over 40) → 27.5 s (within 20–40)
+        pace = 300.0 - day * 10  # 300 → 210 chars/min
+        fillers = max(0, 6 - day)
+        when = START + timedelta(days=day)
+        kept.append(keep(store, clock, q, answer(seconds, pace, fillers, pause_at=5), when=when))
+    return kept
