@@ -121,7 +121,7 @@ class Policy:
     tail_keep: float = 2.0
     min_speech: float = 0.2
     silence_keep: float = 0.3
-    tentative_every: float = 2.5
+    tentative_every: float = 3.0
     context: float = 3.0
     """Audio before the chunk decoded with it (its words are dropped): a short phrase
     decoded alone loses the language context and is misheard more often."""
