@@ -1,0 +1,110 @@
+"""``kiosk export``: JSON that reads back as the same report, Markdown with the marks,
+whole mock rounds, private files, and clear refusals."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.commands.export import history_csv
+from kiosk.core.report import Report
+from kiosk.store import Store
+from tests.test_history_support import MOTIVATION, StepClock, answer, keep, zh_question
+
+
+def kept_over_target(store: Store, clock: StepClock) -> int:
+    # 50 s against 20–40 s, three 嗯, a 1.5 s pause before word 5.
+    return keep(store, clock, zh_question(), answer(50, 250, fillers=3, pause_at=5)).attempt_id
+
+
+def test_json_export_reads_back_as_the_same_report(capsys: pytest.CaptureFixture[str]) -> None:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        attempt = kept_over_target(store, clock)
+        stored = store.report(attempt)
+    assert main(["export", str(attempt), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["attempt"]["id"] == attempt and data["attempt"]["category"] == "项目经历"
+    again = Report.from_dict(data)
+    assert again == stored
+    assert again.metrics.length.target_end_word is not None
+
+
+def test_markdown_export_marks_fillers_pauses_and_the_target(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        attempt = kept_over_target(store, clock)
+    assert main(["export", str(attempt)]) == 0
+    md = capsys.readouterr().out
+    assert md.startswith("# Answer — 2026-11-01 09:00 UTC")
+    assert f"- Answer #{attempt} · analysed" in md
+    assert md.count("**嗯**") == 3
+    assert "⏸1.5s" in md
+    assert " ⏰ " in md and "Ran over the target by 10.0 s" in md
+
+
+def test_a_whole_mock_round_in_one_file(tmp_path: Path) -> None:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        session = store.begin_session("一面 · AI 产品经理")
+        first = keep(store, clock, zh_question(), answer(30, 220), session_id=session)
+        second = keep(store, clock, MOTIVATION, answer(25, 220, fillers=1), session_id=session)
+        keep(store, clock, MOTIVATION, answer(25, 220))  # another day, not in the round
+    md_path, json_path = tmp_path / "round.md", tmp_path / "round.json"
+    ref = str(second.attempt_id)
+    assert main(["export", ref, "--session", "-o", str(md_path)]) == 0
+    assert main(["export", ref, "--session", "--format", "json", "-o", str(json_path)]) == 0
+    md = md_path.read_text(encoding="utf-8")
+    assert md.startswith("# Mock round: 一面 · AI 产品经理")
+    assert md.count("\n## Answer — ") == 2 and "\n### Transcript" in md
+    assert md.index(zh_question().text) < md.index(MOTIVATION.text)
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert [a["attempt"]["id"] for a in data["attempts"]] == [
+        first.attempt_id,
+        second.attempt_id,
+    ]
+    assert Report.from_dict(data["attempts"][1]) == second.report
+    for path in (md_path, json_path):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_refusals_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        attempt = kept_over_target(store, clock)
+    assert main(["export", str(attempt), "--session"]) != 0
+    assert "not part of a mock round" in capsys.readouterr().err
+    assert main(["export", "999"]) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no attempt 999" in err
+
+
+def test_unanalysed_answer_exports_its_status() -> None:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        path = store.new_recording_path("zh-why")
+        attempt = store.begin_attempt(MOTIVATION, path)
+        store.mark_failed(attempt, "no speech detected")
+        from kiosk.commands.export import export_text
+
+        md = export_text(store, attempt, "md")
+        data = json.loads(export_text(store, attempt, "json"))
+    assert "_Not analysed — no speech detected._" in md
+    assert data == {"attempt": data["attempt"]} and data["attempt"]["status"] == "failed"
+
+
+def test_history_csv_has_a_row_per_answer() -> None:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        kept_over_target(store, clock)
+        keep(store, clock, MOTIVATION, answer(25, 220))
+        text = history_csv(store.list(limit=None)[::-1])
+    lines = text.splitlines()
+    assert lines[0].startswith("id,created_at,status,question_id")
+    assert len(lines) == 3 and ",too_long," in lines[1] and ",within," in lines[2]
