@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kiosk.core.metrics import (
@@ -226,6 +226,7 @@ def transcripts(draw: st.DrawFn) -> Transcript:
 
 
 @given(transcripts(), st.none() | st.builds(Target, st.just(5.0), st.floats(5, 100)))
+@example(Transcript("zh", 0.0, (Word("嗯", 0.0, 2.2e-309),)), None)  # once overflowed to inf
 def test_metrics_never_crash_nor_go_negative(t: Transcript, target: Target | None) -> None:
     m = compute_metrics(t, target)
     numbers = [

@@ -157,8 +157,12 @@ def count_units(words: Sequence[Word]) -> tuple[int, int]:
     return sum(u.kind == "han" for u in units), sum(u.kind == "latin" for u in units)
 
 
+MIN_RATE_SECONDS = 0.2
+"""A rate over less time than this (a lone "嗯") means nothing and could overflow: 0."""
+
+
 def _rate(count: int, seconds: float) -> float:
-    return count * 60.0 / seconds if seconds > 0 else 0.0
+    return count * 60.0 / seconds if seconds >= MIN_RATE_SECONDS else 0.0
 
 
 def _speech_spans(t: Transcript) -> tuple[Span, ...]:
