@@ -1,0 +1,225 @@
+"""Pilot tests of the booth's history: list and filters, review with playback, compare,
+progress, export and delete. The history is a real store filled with real metrics; the
+only double is the audio output (a recorder of what would have been played)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from textual.widgets import DataTable, Input, Select, Static
+from textual_plotext import PlotextPlot
+
+from kiosk.core.errors import DeviceError
+from kiosk.store import Store
+from kiosk.ui.screens.compare import CompareScreen
+from kiosk.ui.screens.history import HistoryScreen
+from kiosk.ui.screens.home import HomeScreen
+from kiosk.ui.screens.progress import ProgressScreen
+from kiosk.ui.screens.review import ReviewScreen
+from kiosk.ui.widgets import clip_player
+from kiosk.ui.widgets.confirm import ConfirmScreen
+from kiosk.ui.widgets.transcript_view import TranscriptView, transcript_lines
+from tests.test_history_support import Kept, StepClock, improving_history
+from tests.test_ui_support import booth, until
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def history() -> Iterator[tuple[Store, list[Kept]]]:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        yield store, improving_history(store, clock)
+
+
+class Speaker:
+    """Stands in for ``clip_player.play_clip``: keeps what was played, can block or fail."""
+
+    def __init__(self, fail: Exception | None = None, block: bool = False) -> None:
+        self.clips: list[np.ndarray] = []
+        self.fail = fail
+        self.block = block
+        self.stopped = threading.Event()
+
+    def __call__(self, samples: np.ndarray, device: object, stop: threading.Event) -> bool:
+        self.clips.append(samples)
+        if self.fail is not None:
+            raise self.fail
+        if self.block and stop.wait(5):
+            self.stopped.set()
+            return False
+        return True
+
+
+def rows(screen: object) -> list[int]:
+    table = screen.query_one(DataTable)  # type: ignore[attr-defined]
+    return [int(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+async def test_history_lists_newest_first_and_filters(
+    history: tuple[Store, list[Kept]],
+) -> None:
+    store, kept = history
+    b = booth(store=store)
+    async with b.app.run_test(size=SIZE) as pilot:
+        assert isinstance(b.app.screen, HomeScreen)
+        await pilot.press("h")
+        screen = b.app.screen
+        assert isinstance(screen, HistoryScreen)
+        assert rows(screen) == [k.attempt_id for k in reversed(kept)]
+
+        screen.query_one("#f-category", Select).value = "求职动机"
+        await pilot.pause()
+        assert rows(screen) == [k.attempt_id for k in reversed(kept[1::2])]
+
+        screen.query_one("#f-since", Input).value = "2026-11-04"
+        screen.query_one("#f-until", Input).value = "2026-11-07"
+        await pilot.pause()
+        assert rows(screen) == [kept[5].attempt_id, kept[3].attempt_id]  # days 3–6, odd ones
+
+        screen.query_one("#f-until", Input).value = "2026-13-01"
+        await pilot.pause()
+        assert "YYYY-MM-DD" in str(screen.query_one("#history-note", Static).render())
+        await pilot.press("escape")
+        assert isinstance(b.app.screen, HomeScreen)
+
+
+async def test_review_shows_cards_and_plays_from_the_selected_word(
+    history: tuple[Store, list[Kept]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, kept = history
+    speaker = Speaker()
+    monkeypatch.setattr(clip_player, "play_clip", speaker)
+    b = booth(store=store)
+    async with b.app.run_test(size=SIZE) as pilot:
+        await pilot.press("h", "enter")  # the newest answer
+        screen = b.app.screen
+        assert isinstance(screen, ReviewScreen) and screen.attempt.id == kept[-1].attempt_id
+        assert screen.query_one("#card-length").has_class("good")
+        view = screen.query_one(TranscriptView)
+        report = kept[-1].report
+        lines = transcript_lines(report)
+        assert lines[1].first == 5, "a new line starts after the pause"
+        await pilot.press("down", "right", "right")
+        assert view.word == 7
+        await pilot.press("p")
+        await until(pilot, lambda: bool(speaker.clips) and not screen.playing)
+        start = report.transcript.words[7].start
+        audio_s = kept[-1].report.transcript.duration
+        played = speaker.clips[0].size / 16000
+        assert played == pytest.approx(audio_s - start + clip_player.LEAD_IN_S, abs=0.01)
+
+
+async def test_playback_stops_on_s_and_a_device_error_is_a_notification(
+    history: tuple[Store, list[Kept]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, _ = history
+    speaker = Speaker(block=True)
+    monkeypatch.setattr(clip_player, "play_clip", speaker)
+    b = booth(store=store)
+    async with b.app.run_test(size=SIZE) as pilot:
+        await pilot.press("h", "enter", "p")
+        screen = b.app.screen
+        assert isinstance(screen, ReviewScreen)
+        await until(pilot, lambda: bool(speaker.clips))
+        assert screen.playing
+        await pilot.press("s")
+        await until(pilot, lambda: not screen.playing)
+        assert speaker.stopped.is_set()
+
+        broken = Speaker(
+            fail=DeviceError("no output device found; choose one with --output-device")
+        )
+        monkeypatch.setattr(clip_player, "play_clip", broken)
+        await pilot.press("p")
+        await until(pilot, lambda: bool(broken.clips) and not screen.playing)
+        await pilot.pause()
+        shown = [n.message for n in b.app._notifications]
+        assert any("Cannot play the recording: no output device found" in m for m in shown)
+        assert isinstance(b.app.screen, ReviewScreen), "still reviewing"
+
+
+async def test_compare_marks_better_and_worse(history: tuple[Store, list[Kept]]) -> None:
+    store, _ = history
+    b = booth(store=store)
+    async with b.app.run_test(size=SIZE) as pilot:
+        await pilot.press("h", "c")
+        screen = b.app.screen
+        assert isinstance(screen, CompareScreen) and screen.question_id == "zh-why"
+        table = screen.query_one(DataTable)
+        assert table.row_count == 4 and len(table.columns) == 6  # label + 5 attempts
+        length = [str(c) for c in table.get_row("duration")]
+        assert length[1] == "0:48" and "-5.0s ▲ better" in length[2]  # 48 s → 43 s, target 40
+        fillers = [str(c) for c in table.get_row("fillers")]
+        assert "▲ better" in fillers[2]
+        pauses = [str(c) for c in table.get_row("pauses")]
+        assert all("better" not in p and "worse" not in p for p in pauses)
+
+
+async def test_delete_asks_first_and_removes_the_recording(
+    history: tuple[Store, list[Kept]],
+) -> None:
+    store, kept = history
+    newest = kept[-1]
+    b = booth(store=store)
+    async with b.app.run_test(size=SIZE) as pilot:
+        await pilot.press("h", "d")
+        assert isinstance(b.app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(b.app.screen, HistoryScreen) and newest.audio.exists()
+        await pilot.press("enter", "d")
+        assert isinstance(b.app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(b.app.screen, HistoryScreen)
+        assert not newest.audio.exists()
+        assert newest.attempt_id not in rows(b.app.screen)
+        assert newest.attempt_id not in [a.id for a in store.list(limit=None)]
+
+
+async def test_export_from_history_writes_private_files(
+    history: tuple[Store, list[Kept]],
+) -> None:
+    store, kept = history
+    b = booth(store=store)
+    async with b.app.run_test(size=SIZE) as pilot:
+        await pilot.press("h", "x", "e")
+        await pilot.pause()
+    folder: Path = store.root / "exports"
+    md = (folder / f"answer-{kept[-1].attempt_id}.md").read_text(encoding="utf-8")
+    assert "**Question:** 你为什么想做产品经理？" in md
+    csv = (folder / "history.csv").read_text(encoding="utf-8").splitlines()
+    assert len(csv) == 11
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert oct((folder / "history.csv").stat().st_mode & 0o777) == "0o600"
+
+
+async def test_progress_plots_and_summary_follow_the_category(
+    history: tuple[Store, list[Kept]],
+) -> None:
+    store, _ = history
+    b = booth(store=store)
+    async with b.app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        screen = b.app.screen
+        assert isinstance(screen, ProgressScreen)
+        summary = lambda: str(screen.query_one("#progress-summary", Static).render())  # noqa: E731
+        assert "(10 in all)" in summary() and "Improved: pace, fillers per minute" in summary()
+        assert len(screen.query(PlotextPlot)) == 3
+        screen.query_one(Select).value = "项目经历"
+        await pilot.pause()
+        assert "(5 in all)" in summary()
+        assert "Last 2 answers against the 2 before" in summary()
+
+
+async def test_without_a_history_the_keys_explain(monkeypatch: pytest.MonkeyPatch) -> None:
+    b = booth()
+    async with b.app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(b.app.screen, HomeScreen)
+        assert any("not available" in n.message for n in b.app._notifications)
