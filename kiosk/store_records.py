@@ -85,11 +85,20 @@ class Attempt:
         """The overall pace (first to last word), or the speaking pace for old rows."""
         return self.pace_span_value if self.pace_span_value is not None else self.pace_value
 
+    @property
+    def answer_s(self) -> float | None:
+        """How long the answer ran as its length verdict judged it (recording start to the
+        end of the last speech); the recording's length when there is no report."""
+        data = self.report_dict or {}
+        length = data.get("length") if isinstance(data.get("length"), dict) else {}
+        value = length.get("duration_s") if length else None
+        return float(value) if value is not None else self.duration_s
+
     def measure(self) -> Measure:
         """The numbers a side-by-side comparison looks at."""
         target = self.target
         return Measure(
-            duration_s=self.duration_s,
+            duration_s=self.answer_s,
             target=None if target is None else (target.low, target.high),
             pace=self.pace,
             pace_unit=self.pace_unit,
@@ -99,11 +108,10 @@ class Attempt:
 
     def drill_take(self) -> DrillTake | None:
         """This attempt as a timing-drill take (None without a length or a target)."""
-        if self.duration_s is None or self.target_high is None:
+        length = self.answer_s
+        if length is None or self.target_high is None:
             return None
-        return DrillTake(
-            self.id, self.target_high, self.duration_s, self.fillers_per_min, self.pace
-        )
+        return DrillTake(self.id, self.target_high, length, self.fillers_per_min, self.pace)
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,7 @@ from kiosk.ui.widgets.meters import clock_text
 from kiosk.ui.widgets.titlebar import TitleBar
 
 PROMPTS = {
-    "zh": "请用 {t} 做一个自我介绍。",
+    "zh": "请用 {t}做一个自我介绍。",
     "en": "Introduce yourself in {t}.",
 }
 CUE_TEXT: dict[Cue, tuple[str, str]] = {
@@ -193,7 +193,7 @@ class DrillQuestionScreen(QuestionScreen):
     """The question, with how much fits in the time at a comfortable pace."""
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # Textual also runs QuestionScreen.on_mount (handlers run for each class in the MRO).
         seconds = _seconds(self.practice, self.asked)
         plan = budget(seconds, self.asked.language)
         note = Static(
@@ -225,7 +225,7 @@ class DrillRecordingScreen(RecordingScreen):
         self.tone = bool(getattr(practice, "tone", False))
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # RecordingScreen.on_mount runs after this one and opens the microphone.
         clock = Digits(countdown(0.0, self.seconds), id="drill-clock")
         self.query_one("#rec-box").mount(
             clock, Static(id="drill-cue"), before=self.query_one("#target-bar")
@@ -273,6 +273,7 @@ class DrillProcessingScreen(ProcessingScreen):
     """Processing that ends on the drill report."""
 
     def on_analysis_done(self, event: AnalysisDone) -> None:
+        event.prevent_default()  # instead of ProcessingScreen's plain report
         screen = DrillReportScreen(
             self.practice, self.asked, event.report, self.result, attempt=self.attempt
         )
