@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from textual.widgets import Digits, Input, Static, Tree
+from textual.widgets import Digits, Static, Tree
 
 from kiosk.core.target import Target
 from kiosk.store import Store
@@ -75,10 +75,9 @@ async def test_a_custom_drill_counts_down_cues_and_reports_the_overrun(store: St
     b = booth(lib=drill_library(), transcript=answer(25, 220), store=store)
     async with b.app.run_test(size=SIZE) as pilot:
         assert isinstance(b.app.screen, HomeScreen)
-        setup = await open_setup(b, pilot)
-        setup.query_one(Input).value = "20"
-        setup.query_one(Input).focus()
-        await pilot.press("enter")
+        await open_setup(b, pilot)
+        await pilot.click("#drill-custom")
+        await pilot.press("2", "0", "enter")
         await until(pilot, lambda: isinstance(b.app.screen, DrillQuestionScreen))
         question_screen = b.app.screen
         assert question_screen.asked.text == "请用 20 秒做一个自我介绍。"
