@@ -207,6 +207,12 @@ class StreamingTranscriber:
         if cut.kind == "silence":
             self._drop_until(cut.at)
             return [], 0.0
+        if cut.kind == "pause" and self._covered(cut.at):
+            words = [w for w in self._tentative if w.end <= cut.at]
+            self._final.extend(words)
+            self.boundaries.append(cut.at)
+            self._drop_until(cut.at)
+            return words, 0.0
         words = self._decode(self.start, cut.at)
         decoded, keep_from = cut.at - self.start, cut.at
         if cut.kind == "words":
@@ -218,6 +224,13 @@ class StreamingTranscriber:
         self.boundaries.append(keep_from)
         self._drop_until(keep_from)
         return words, decoded
+
+    def _covered(self, at: float) -> bool:
+        """Did the last tentative pass hear all the speech before ``at``? Then it is final."""
+        if self._last_pass is None:
+            return False
+        spans = self._cut_spans()
+        return plan_stop(spans, self.start, at, self._last_pass, self.policy) == "reuse"
 
     def _drop_until(self, at: float) -> None:
         """The unfinished audio now begins at ``at``; keep ``Policy.context`` before it."""

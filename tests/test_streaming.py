@@ -310,6 +310,19 @@ def test_stop_reuses_the_tentative_pass_when_no_speech_followed() -> None:
     assert _names(transcript.words) == [f"w{i}" for i in range(8)]
 
 
+def test_pause_cut_takes_the_tentative_words_when_no_speech_followed() -> None:
+    decoder = BurstDecoder()
+    plan = [(0.3, 0.4)] + [(0.1, 0.4)] * 7  # speech until 4.2 s
+    audio = burst_audio(plan)
+    proc, _ = stream(audio[: int(4.25 * SAMPLE_RATE)], Policy(tentative_every=0), decoder)
+    proc.policy = Policy(tentative_every=0.1)
+    assert proc.process().decoded > 0  # tentative, over all the speech
+    proc.insert_audio(audio[int(4.25 * SAMPLE_RATE) : int(5.0 * SAMPLE_RATE)])
+    step = proc.process()  # the closing pause: a cut, finalised without decoding again
+    assert _names(step.final) == [f"w{i}" for i in range(8)]
+    assert decoder.calls == 1 and proc.boundaries
+
+
 def test_stop_after_new_speech_decodes_again() -> None:
     decoder = BurstDecoder()
     audio = burst_audio([(0.3, 0.4)] + [(0.1, 0.4)] * 7)
