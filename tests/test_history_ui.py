@@ -153,11 +153,11 @@ async def test_compare_marks_better_and_worse(history: tuple[Store, list[Kept]])
         table = screen.query_one(DataTable)
         assert table.row_count == 4 and len(table.columns) == 6  # label + 5 attempts
         length = [str(c) for c in table.get_row("duration")]
-        assert length[1] == "0:47" and "-5.0s ▲ better" in length[2]  # 47.4 → 42.4 s, target 40
+        assert length[1] == "0:47" and "-5.0s ▲" in length[2]  # 47.4 → 42.4 s, target 40
         fillers = [str(c) for c in table.get_row("fillers")]
-        assert "▲ better" in fillers[2]
+        assert "-2.2 ▲" in fillers[2]
         pauses = [str(c) for c in table.get_row("pauses")]
-        assert all("better" not in p and "worse" not in p for p in pauses)
+        assert all("▲" not in p and "▼" not in p for p in pauses[1:])
 
 
 async def test_delete_asks_first_and_removes_the_recording(

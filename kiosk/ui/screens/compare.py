@@ -49,8 +49,6 @@ def cell(metric: str, value: float | None, delta: Delta | None) -> Text:
         arrow = {True: " ▲", False: " ▼", None: " ·"}[delta.better]
         style = {True: "bold #5fb36b", False: "bold #d9534f", None: "#8fa3b8"}[delta.better]
         text.append(f" {DELTA_TEXT[metric](delta.change)}{arrow}", style=style)
-        if delta.better is not None:
-            text.append(f" {delta.mark}", style=style)
     return text
 
 
@@ -105,7 +103,7 @@ class CompareScreen(BoothScreen):
             return
         table.add_column("")
         for a in self.attempts:
-            table.add_column(f"#{a.id} {a.created_at[5:16].replace('T', ' ')}")
+            table.add_column(f"#{a.id} · {a.created_at[5:10]}")
         deltas: list[tuple[Delta, ...] | None] = [None]
         for before, after in zip(self.attempts, self.attempts[1:], strict=False):
             deltas.append(compare(before.measure(), after.measure()))

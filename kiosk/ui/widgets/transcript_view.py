@@ -1,6 +1,6 @@
 """The review screen's transcript: one timed line per phrase, a cursor on a word.
 
-Lines break where the speaker paused or ended a sentence (or at about 40 characters), and
+Lines break where the speaker paused or ended a sentence (or at about 64 cells), and
 start with their time, so "where did I hesitate?" and "play it from here" are one glance
 and one key apart. Fillers, pauses and the target's end are marked as in the report
 (``kiosk.render`` colours); the cursor (up/down a line, left/right a word) picks where
@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
@@ -23,7 +24,8 @@ from kiosk.core.transcript import join_words
 from kiosk.render import FILLER_STYLE, LONG_PAUSE_S, PAUSE_STYLE
 
 SENTENCE_END = tuple("。！？!?.；;")
-MAX_LINE_CHARS = 40
+MAX_LINE_CELLS = 64
+"""Terminal cells of text per line at most (a Han character takes two)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,7 @@ class Line:
     end: float
 
 
-def transcript_lines(report: Report, max_chars: int = MAX_LINE_CHARS) -> list[Line]:
+def transcript_lines(report: Report, max_cells: int = MAX_LINE_CELLS) -> list[Line]:
     """Split the words at pauses, sentence ends and long stretches."""
     words = report.transcript.words
     pauses = {p.before_word for p in report.metrics.pauses.items}
@@ -45,7 +47,7 @@ def transcript_lines(report: Report, max_chars: int = MAX_LINE_CHARS) -> list[Li
     for i in range(1, len(words) + 1):
         at_end = i == len(words)
         prev = words[i - 1].text.strip()
-        long = len(join_words(w.text for w in words[first:i])) >= max_chars
+        long = cell_len(join_words(w.text for w in words[first:i])) >= max_cells
         if at_end or i in pauses or prev.endswith(SENTENCE_END) or long:
             lines.append(Line(first, i, words[first].start, words[i - 1].end))
             first = i
@@ -131,7 +133,8 @@ class TranscriptView(Widget, can_focus=True):
 
     def _render_line(self, line: Line, current: bool) -> Text:
         words = self.report.transcript.words
-        text = Text(f"{stamp(line.start):>7}  ", style="bold #8fa3b8" if current else "#5d6b7a")
+        text = Text()
+        text.append(f"{stamp(line.start):>7}  ", style="bold #8fa3b8" if current else "#5d6b7a")
         end_word = self.report.metrics.length.target_end_word
         prev = ""
         for i in range(line.first, line.last):

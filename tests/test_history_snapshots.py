@@ -1,0 +1,85 @@
+"""Snapshot tests of the history, review, compare, progress and drill screens.
+
+Everything shown is fixed: the history (built by ``improving_history`` at fixed times, with
+real metrics), the time zone, the clock and the data folder. After an intended change of
+look, run ``pytest tests/test_history_snapshots.py --snapshot-update`` and inspect the SVGs
+in tests/snapshots/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytest_textual_snapshot import SVGImageExtension
+from textual.pilot import Pilot
+
+from kiosk.store import Store
+from kiosk.ui.screens.drill import DrillRecordingScreen, drill_practice
+from tests.test_history_support import StepClock, improving_history
+from tests.test_ui_support import booth, deliver, until
+
+SIZE = (110, 34)
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+FIXED_HOME = Path("/tmp/kiosk-history-snapshot-home")
+
+
+@pytest.fixture(autouse=True)
+def fixed_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(
+        SVGImageExtension, "dirname", classmethod(lambda cls, *, test_location: str(SNAPSHOTS))
+    )
+    shutil.rmtree(FIXED_HOME, ignore_errors=True)
+    monkeypatch.setenv("KIOSK_HOME", str(FIXED_HOME))
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+    shutil.rmtree(FIXED_HOME, ignore_errors=True)
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    clock = StepClock()
+    with Store.open(clock=clock) as s:
+        improving_history(s, clock)
+        yield s
+
+
+def test_history_screen(snap_compare, store: Store) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(booth(store=store).app, terminal_size=SIZE, press=["h"])
+
+
+def test_review_screen(snap_compare, store: Store) -> None:  # type: ignore[no-untyped-def]
+    press = ["h", "down", "enter", "down", "right", "right"]
+    assert snap_compare(booth(store=store).app, terminal_size=SIZE, press=press)
+
+
+def test_compare_screen(snap_compare, store: Store) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(booth(store=store).app, terminal_size=SIZE, press=["h", "c"])
+
+
+def test_progress_screen(snap_compare, store: Store) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(booth(store=store).app, terminal_size=(120, 40), press=["p"])
+
+
+def test_drill_recording_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    b = booth()
+
+    async def wrap_up(pilot: Pilot[object]) -> None:
+        b.app.ask(drill_practice("zh", 60), replace=False)
+        await pilot.pause()
+        await pilot.press("space")
+        await until(pilot, lambda: getattr(b.app.screen, "state", "") == "recording")
+        deliver(b.recorder, 2.0)
+        b.clock.t += 52.0
+        screen = b.app.screen
+        assert isinstance(screen, DrillRecordingScreen)
+        await until(pilot, lambda: screen.cue == "wrap_up")
+        await pilot.pause()
+
+    assert snap_compare(b.app, terminal_size=SIZE, run_before=wrap_up)
