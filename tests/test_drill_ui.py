@@ -156,3 +156,48 @@ async def test_bank_drill_leaves_start_the_countdown_and_presets_list_budgets() 
         await until(pilot, lambda: isinstance(b.app.screen, DrillQuestionScreen))
         practice = b.app.screen.practice
         assert getattr(practice, "seconds", None) == 60 and getattr(practice, "tone", None)
+
+
+async def test_with_the_tone_on_the_cues_beep_once_then_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kiosk.ui.screens.drill import drill_practice
+    from kiosk.ui.widgets import clip_player
+
+    beeps: list[int] = []
+    monkeypatch.setattr(
+        clip_player, "play_clip", lambda samples, device, stop: beeps.append(samples.size)
+    )
+    b = booth(lib=drill_library(), transcript=answer(10, 220))
+    async with b.app.run_test(size=SIZE) as pilot:
+        b.app.ask(drill_practice("zh", 30, tone=True), replace=False)
+        await until(pilot, lambda: isinstance(b.app.screen, DrillQuestionScreen))
+        rec = await take(b, pilot, 19.0)
+        await pilot.pause(0.2)
+        assert beeps == []
+        b.clock.t += 1.0
+        await until(pilot, lambda: len(beeps) == 1)
+        b.clock.t += 10.0
+        await until(pilot, lambda: len(beeps) == 3)
+        assert rec.cue == "time"
+    tone = clip_player.cue_tone()
+    assert beeps == [tone.size] * 3 and tone.size == int(0.18 * 16000)
+    assert abs(tone[0]) < 1e-3 and abs(tone[-1]) < 1e-3 and 0.2 < abs(tone).max() <= 0.25
+
+
+async def test_without_the_tone_nothing_is_played(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.ui.screens.drill import drill_practice
+    from kiosk.ui.widgets import clip_player
+
+    beeps: list[int] = []
+    monkeypatch.setattr(clip_player, "play_clip", lambda samples, device, stop: beeps.append(1))
+    b = booth(lib=drill_library(), transcript=answer(10, 220))
+    async with b.app.run_test(size=SIZE) as pilot:
+        b.app.ask(drill_practice("zh", 30), replace=False)
+        await until(pilot, lambda: isinstance(b.app.screen, DrillQuestionScreen))
+        rec = await take(b, pilot, 20.5)
+        await until(pilot, lambda: rec.cue == "wrap_up")
+        b.clock.t += 10.0
+        await until(pilot, lambda: rec.cue == "time")
+        await pilot.pause(0.2)
+    assert beeps == []
