@@ -19,11 +19,13 @@ filler words, pauses and length against the question's time target.
 
 | Where | Keys |
 |---|---|
-| Home | ↑ ↓ move · enter open / start · l language · s settings · q quit |
+| Home | ↑ ↓ move · enter open / start · l language · h history · p progress · s settings · q quit |
 | Question | space / enter answer · r replay · m mute · s skip · esc home |
 | Recording | space / enter stop · esc cancel (recording kept) · r try again after an error |
 | Processing | esc cancel · r try again · a answer again · s settings · h home |
 | Report | f answer the follow-up (追问) · r retry · n next question · h / esc home |
+| History | enter review · c compare · x export answer · e export CSV · d delete · p progress · esc back |
+| Review | ↑ ↓ line · ← → word · p play from the word · s stop · c compare · x export · d delete |
 | Anywhere | ? / F1 this help · ctrl+q quit |
 
 **Timer bar.** Yellow until the target's lower end, green inside the range, red when over.
