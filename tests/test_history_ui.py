@@ -223,3 +223,20 @@ async def test_without_a_history_the_keys_explain(monkeypatch: pytest.MonkeyPatc
         await pilot.pause()
         assert isinstance(b.app.screen, HomeScreen)
         assert any("not available" in n.message for n in b.app._notifications)
+
+
+async def test_question_text_that_looks_like_markup_is_shown_as_is() -> None:
+    from tests.test_history_support import answer, keep, zh_question
+
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        odd = zh_question("zh-odd", text="谈谈 [/b] 和 [red]RAG[/red] 的区别")
+        keep(store, clock, odd, answer(30, 220))
+        b = booth(store=store)
+        async with b.app.run_test(size=SIZE) as pilot:
+            await pilot.press("h")
+            screen = b.app.screen
+            assert isinstance(screen, HistoryScreen)
+            assert str(screen.query_one(DataTable).get_row_at(0)[2]) == odd.text
+            await pilot.press("enter")
+            assert isinstance(b.app.screen, ReviewScreen)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -96,7 +97,7 @@ class HistoryScreen(BoothScreen):
                     [(c, c) for c in facets.categories], prompt="All categories", id="f-category"
                 )
                 yield Select(
-                    [(text[:50], qid) for qid, text in facets.questions],
+                    [(Text(text[:50]), qid) for qid, text in facets.questions],
                     prompt="All questions",
                     id="f-question",
                 )
@@ -153,7 +154,7 @@ class HistoryScreen(BoothScreen):
             table.add_row(
                 str(a.id),
                 _when(a.created_at),
-                (a.question_text or a.question_id or "(free answer)")[:48],
+                Text((a.question_text or a.question_id or "(free answer)")[:48]),
                 a.language or "—",
                 _duration(a.duration_s),
                 _pace(a),
