@@ -240,3 +240,7 @@ async def test_question_text_that_looks_like_markup_is_shown_as_is() -> None:
             assert str(screen.query_one(DataTable).get_row_at(0)[2]) == odd.text
             await pilot.press("enter")
             assert isinstance(b.app.screen, ReviewScreen)
+            assert str(b.app.screen.query_one("#review-question", Static).render()) == odd.text
+            await pilot.press("c")
+            assert isinstance(b.app.screen, CompareScreen)
+            assert str(b.app.screen.query_one("#compare-question", Static).render()) == odd.text

@@ -85,7 +85,7 @@ class CompareScreen(BoothScreen):
         text = self.attempts[-1].question_text if self.attempts else self.question_id
         yield TitleBar("Compare attempts")
         with Vertical(id="compare-box"):
-            yield Static(text or self.question_id, id="compare-question")
+            yield Static(Text(text or self.question_id), id="compare-question")
             yield DataTable(cursor_type="none", id="compare-table")
             more = f" (latest {SHOWN} of {self.total})" if self.total > SHOWN else ""
             yield Static(

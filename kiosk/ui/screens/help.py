@@ -24,7 +24,7 @@ filler words, pauses and length against the question's time target.
 | Recording | space / enter stop · esc cancel (recording kept) · r try again after an error |
 | Processing | esc cancel · r try again · a answer again · s settings · h home |
 | Report | f answer the follow-up (追问) · r retry · n next question · h / esc home |
-| History | enter review · c compare · x export answer · e export CSV · d delete · p progress · esc back |
+| History | enter review · c compare · x export answer · e export CSV · d delete · p progress |
 | Review | ↑ ↓ line · ← → word · p play from the word · s stop · c compare · x export · d delete |
 | Anywhere | ? / F1 this help · ctrl+q quit |
 

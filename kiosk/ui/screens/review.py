@@ -74,7 +74,7 @@ class ReviewScreen(BoothScreen):
         yield TitleBar(f"Answer #{a.id}")
         with VerticalScroll(id="review-box"):
             yield Static(_meta(a), id="review-meta")
-            yield Static(a.question_text or "(free answer)", id="review-question")
+            yield Static(Text(a.question_text or "(free answer)"), id="review-question")
             if self.report is not None and not self.report.metrics.no_speech:
                 yield ReportCards(self.report.metrics, id="cards")
                 view = TranscriptView(self.report, id="review-transcript")
