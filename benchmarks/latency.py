@@ -60,6 +60,7 @@ class Result:
     busy: float
     """Seconds the stream spent decoding while the answer was spoken."""
     texts: tuple[str, str]
+    trace: tuple[tuple[float, float, float, float], ...]
 
 
 def content(tx: Transcript) -> int:
@@ -128,7 +129,7 @@ def measure(
     return Result(
         path.name, len(audio) / SAMPLE_RATE, stop_to_report, batch_s,
         content(streamed) / max(1, content(batch)), content(streamed), content(batch),
-        processor.passes, busy, (streamed.text, batch.text),
+        processor.passes, busy, (streamed.text, batch.text), tuple(processor.trace),
     )  # fmt: skip
 
 
@@ -139,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--long", type=float, default=0.0, help="add answers of ~N seconds")
     parser.add_argument("--model", type=Path, default=None, help="CTranslate2 Whisper dir")
     parser.add_argument("--texts", action="store_true", help="print both transcripts")
+    parser.add_argument("--trace", action="store_true", help="print the last passes")
     args = parser.parse_args(argv)
 
     from tests.plugins.virtual_audio import running_pulse, use_pulse
@@ -164,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 if args.texts:
                     print(f"  streamed: {r.texts[0]}\n  batch:    {r.texts[1]}")
+                for lo, hi, heard, took in r.trace[-4:] if args.trace else ():
+                    print(f"  pass {lo:.1f}-{hi:.1f} s at {heard:.1f} s heard: {took:.2f} s")
     stop = statistics.median(r.stop_to_report for r in results)
     batch = statistics.median(r.batch for r in results)
     print(

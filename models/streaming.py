@@ -144,7 +144,9 @@ class StreamingTranscriber:
         self.passes = 0
         self.decoded_seconds = 0.0
         self.decode_time = 0.0
-        """Wall-clock seconds spent in passes (for the latency benchmark)."""
+        """Wall-clock seconds spent in passes."""
+        self.trace: list[tuple[float, float, float, float]] = []
+        """Per pass: audio decoded from, to, audio heard when it ran, seconds it took."""
 
     # -- input ---------------------------------------------------------------------------
     def insert_audio(self, chunk: Audio) -> None:
@@ -172,6 +174,11 @@ class StreamingTranscriber:
         return self._total / SAMPLE_RATE
 
     @property
+    def load(self) -> float:
+        """Seconds spent decoding per second of audio heard so far."""
+        return self.decode_time / self.end if self._total else 0.0
+
+    @property
     def final_words(self) -> tuple[Word, ...]:
         return tuple(self._final)
 
@@ -193,7 +200,7 @@ class StreamingTranscriber:
         new: list[Word] = []
         if cut is not None:
             new, decoded = self._apply(cut)
-        elif due_tentative(spans, self.start, self.end, self._last_pass, self.policy):
+        elif due_tentative(spans, self.start, self.end, self._last_pass, self.policy, self.load):
             self._tentative = self._decode(self.start, self.end)
             self._last_pass, decoded = self.end, self.end - self.start
         return self._step(new, decoded)
@@ -256,7 +263,9 @@ class StreamingTranscriber:
         self.decoded_seconds += len(audio) / SAMPLE_RATE
         began = time.perf_counter()
         words = self.decoder.decode_words(audio, self.language)
-        self.decode_time += time.perf_counter() - began
+        spent = time.perf_counter() - began
+        self.decode_time += spent
+        self.trace.append((lo / SAMPLE_RATE, end, self.end, spent))
         return words_from(shift(words, lo / SAMPLE_RATE, lo / SAMPLE_RATE, end), start)
 
     # -- the stop key --------------------------------------------------------------------

@@ -152,6 +152,7 @@ def test_tentative_pass_after_enough_new_speech() -> None:
     assert due_tentative(spans, 0.0, 3.0, None, POLICY)
     assert not due_tentative(spans, 0.0, 3.0, 1.0, POLICY)
     assert not due_tentative(spans, 0.0, 3.0, None, Policy(tentative_every=0))
+    assert not due_tentative(spans, 0.0, 3.0, None, POLICY, load=0.5)  # CPU is behind
 
 
 def test_context_starts_in_a_silence_with_speech_after_it() -> None:

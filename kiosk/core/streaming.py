@@ -122,6 +122,9 @@ class Policy:
     min_speech: float = 0.2
     silence_keep: float = 0.3
     tentative_every: float = 3.0
+    max_load: float = 0.4
+    """No tentative pass while decoding has taken more than this share of the audio's time
+    (a shared or slow CPU): final passes must keep up, captions can wait for pauses."""
     context: float = 3.0
     """Audio before the chunk decoded with it (its words are dropped): a short phrase
     decoded alone loses the language context and is misheard more often."""
@@ -221,10 +224,18 @@ def plan_stop(
 
 
 def due_tentative(
-    spans: Sequence[Span], start: float, end: float, last_pass: float | None, policy: Policy
+    spans: Sequence[Span],
+    start: float,
+    end: float,
+    last_pass: float | None,
+    policy: Policy,
+    load: float = 0.0,
 ) -> bool:
-    """Time for a tentative pass over the buffer (for captions and a ready result at stop)?"""
-    if policy.tentative_every <= 0:
+    """Time for a tentative pass over the buffer (for captions and a ready result at stop)?
+
+    ``load`` is the seconds spent decoding so far per second of audio heard.
+    """
+    if policy.tentative_every <= 0 or load > policy.max_load:
         return False
     since = start if last_pass is None else last_pass
     inside = [s for s in spans if s.end > start and s.start < end]
