@@ -244,3 +244,21 @@ async def test_question_text_that_looks_like_markup_is_shown_as_is() -> None:
             await pilot.press("c")
             assert isinstance(b.app.screen, CompareScreen)
             assert str(b.app.screen.query_one("#compare-question", Static).render()) == odd.text
+
+
+async def test_exporting_an_answer_of_a_mock_round_exports_the_round_too() -> None:
+    from tests.test_history_support import MOTIVATION, answer, keep, zh_question
+
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        session = store.begin_session("一面")
+        keep(store, clock, zh_question(), answer(30, 220), session_id=session)
+        last = keep(store, clock, MOTIVATION, answer(25, 220), session_id=session)
+        b = booth(store=store)
+        async with b.app.run_test(size=SIZE) as pilot:
+            await pilot.press("h", "enter", "x")
+            await pilot.pause()
+        folder = store.root / "exports"
+        assert (folder / f"answer-{last.attempt_id}.json").exists()
+        md = (folder / f"round-{session}.md").read_text(encoding="utf-8")
+        assert md.startswith("# Mock round: 一面") and md.count("\n## Answer — ") == 2

@@ -39,20 +39,27 @@ def exports_dir(store: Store) -> Path:
 
 
 def export_attempt(screen: Screen[Any], store: Store, attempt_id: int) -> list[Path]:
-    """Write one answer as Markdown and JSON into the exports folder, and say where."""
+    """Write one answer as Markdown and JSON into the exports folder — and its whole mock
+    round too when it was part of one — and say where."""
     from kiosk.commands.export import export_text, write_private
 
     written = []
     try:
         folder = exports_dir(store)
-        for fmt in ("md", "json"):
-            path = folder / f"answer-{attempt_id}.{fmt}"
-            write_private(path, export_text(store, attempt_id, fmt))
-            written.append(path)
+        session = store.get(attempt_id).session_id
+        jobs = [(f"answer-{attempt_id}", False)]
+        if session is not None:
+            jobs.append((f"round-{session}", True))
+        for name, whole_round in jobs:
+            for fmt in ("md", "json"):
+                path = folder / f"{name}.{fmt}"
+                write_private(path, export_text(store, attempt_id, fmt, session=whole_round))
+                written.append(path)
     except (KioskError, OSError) as exc:
         screen.notify(f"Export failed: {exc}", severity="error")
         return written
-    screen.notify(f"Exported to {written[0]} and .json", timeout=8)
+    also = " (and its mock round)" if len(written) > 2 else ""
+    screen.notify(f"Exported to {written[0]} and .json{also}", timeout=8)
     return written
 
 
