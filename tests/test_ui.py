@@ -25,12 +25,15 @@ from kiosk.ui.screens.report import ReportScreen
 from kiosk.ui.screens.settings import SettingsScreen
 from kiosk.ui.widgets.meters import LevelMeter, TargetBar
 from models.fakes import FakeTranscriber, TranscribeCall
+from questions.library import Library
+from questions.model import Bank
 from tests.test_ui_support import (
     NO_DEVICE,
     Booth,
     booth,
     deliver,
     open_first_question,
+    question,
     tone,
     until,
     zh_transcript,
@@ -337,3 +340,23 @@ async def test_settings_refuse_a_bad_value_and_save_nothing() -> None:
         assert isinstance(b.app.screen, SettingsScreen)
         assert "tts_rate" in text_of(b.app.screen, "#settings-error")
     assert not config_file().exists()
+
+
+async def test_question_text_that_looks_like_markup_is_shown_verbatim() -> None:
+    """Bank text is data: "[/b]" or "[RAG]" must be shown as typed, never parsed."""
+    odd = "什么是 [RAG]？[/b] 和微调 [bold]有何区别[/]"
+    lib = Library((Bank("test-bank", "Test bank", "zh", (question(text=odd),)),))
+    b = booth(lib=lib)
+    async with b.app.run_test(size=SIZE) as pilot:
+        await open_first_question(pilot)
+        await until(pilot, lambda: isinstance(b.app.screen, QuestionScreen))
+        assert odd in text_of(b.app.screen, "#question-text")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("space")
+        await until(pilot, lambda: state(b) == "recording")
+        assert odd in text_of(b.app.screen, "#rec-question")
+        deliver(b.recorder)
+        b.clock.t += 5.0
+        await pilot.press("space")
+        await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
+        assert odd in text_of(b.app.screen, "#report-question")

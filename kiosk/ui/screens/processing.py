@@ -90,12 +90,12 @@ class ProcessingScreen(BoothScreen):
     def compose(self) -> ComposeResult:
         yield TitleBar(self.practice.title)
         with Vertical(id="processing-box"):
-            yield Static(describe(self.asked, self.practice), id="proc-meta")
-            yield Static(self.asked.text, id="proc-question")
+            yield Static(describe(self.asked, self.practice), id="proc-meta", markup=False)
+            yield Static(self.asked.text, id="proc-question", markup=False)
             yield Static("Reading the recording…", id="proc-status")
             yield ProgressBar(total=100, show_eta=False, id="proc-progress")
-            yield Static(f"Recording kept in {self.result.path}", id="proc-path")
-            yield Static(id="problem")
+            yield Static(f"Recording kept in {self.result.path}", id="proc-path", markup=False)
+            yield Static(id="problem", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

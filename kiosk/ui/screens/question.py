@@ -55,8 +55,8 @@ class QuestionScreen(BoothScreen):
     def compose(self) -> ComposeResult:
         yield TitleBar(self.practice.title)
         with Vertical(id="question-box"):
-            yield Static(describe(self.asked, self.practice), id="question-meta")
-            yield Static(self.asked.text, id="question-text")
+            yield Static(describe(self.asked, self.practice), id="question-meta", markup=False)
+            yield Static(self.asked.text, id="question-text", markup=False)
             yield Static(id="voice-status")
             with Center():
                 yield Static("Press space when you are ready to answer", id="question-hint")

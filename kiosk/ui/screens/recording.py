@@ -77,13 +77,13 @@ class RecordingScreen(BoothScreen):
         yield TitleBar(self.practice.title)
         with Vertical(id="rec-box"):
             yield Static("○ opening the microphone…", id="rec-indicator")
-            yield Static(describe(self.asked, self.practice), id="rec-meta")
-            yield Static(self.asked.text, id="rec-question")
+            yield Static(describe(self.asked, self.practice), id="rec-meta", markup=False)
+            yield Static(self.asked.text, id="rec-question", markup=False)
             yield TargetBar(self.asked.target, self.rule.cap_s, id="target-bar")
             yield Static("Input level", classes="caption")
             yield LevelMeter(id="level")
             yield Static(id="captions")
-            yield Static(id="problem")
+            yield Static(id="problem", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -47,8 +47,8 @@ class ReportScreen(BoothScreen):
     def compose(self) -> ComposeResult:
         yield TitleBar(self.practice.title)
         with VerticalScroll(id="report-box"):
-            yield Static(describe(self.asked, self.practice), id="report-meta")
-            yield Static(self.asked.text, id="report-question")
+            yield Static(describe(self.asked, self.practice), id="report-meta", markup=False)
+            yield Static(self.asked.text, id="report-question", markup=False)
             yield ReportCards(self.report.metrics, id="cards")
             transcript = Static(transcript_text(self.report), id="transcript")
             transcript.border_title = "Transcript"
@@ -67,7 +67,7 @@ class ReportScreen(BoothScreen):
                     ),
                     id="follow-up",
                 )
-            yield Static(f"Recording: {self.result.path}", id="report-path")
+            yield Static(f"Recording: {self.result.path}", id="report-path", markup=False)
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -62,7 +62,7 @@ class SettingsScreen(ModalScreen[None]):
                     placeholder="0 = never",
                     id="auto_stop_silence_s",
                 )
-            yield Static(id="settings-error")
+            yield Static(id="settings-error", markup=False)
             with Horizontal(id="settings-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
