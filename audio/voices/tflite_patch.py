@@ -24,8 +24,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from audio.voices.assets import ACOUSTIC, sha256_file
+from audio.voices.assets import ACOUSTIC
 from audio.voices.errors import MandarinVoiceError
+from kiosk.core.files import sha256_file
 
 FLEX_OP = b"FlexRandomUniform"
 EXPECTED_PATCHES = 2
