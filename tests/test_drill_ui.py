@@ -20,7 +20,7 @@ from kiosk.ui.screens.drill import (
 from kiosk.ui.screens.home import HomeScreen
 from questions.library import Library
 from questions.model import Bank, Kind
-from tests.test_history_support import StepClock, answer
+from tests.support.history import StepClock, answer
 from tests.test_ui_support import Booth, booth, deliver, question, until
 
 SIZE = (110, 40)

@@ -13,7 +13,7 @@ from kiosk.cli import main
 from kiosk.commands.export import history_csv
 from kiosk.core.report import Report
 from kiosk.store import Store
-from tests.test_history_support import MOTIVATION, StepClock, answer, keep, zh_question
+from tests.support.history import MOTIVATION, StepClock, answer, keep, zh_question
 
 
 def kept_over_target(store: Store, clock: StepClock) -> int:

@@ -15,7 +15,7 @@ from kiosk.store import Store
 from kiosk.ui.screens.review import ReviewScreen
 from kiosk.ui.widgets.transcript_view import TranscriptView
 from tests.plugins.virtual_audio import PulseAudio
-from tests.test_history_support import StepClock, keep, zh_question
+from tests.support.history import StepClock, keep, zh_question
 from tests.test_ui_support import booth, until
 
 pytestmark = pytest.mark.audio

@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 
 from kiosk.store import Store
 from kiosk.ui.screens.drill import DrillRecordingScreen, drill_practice
-from tests.test_history_support import StepClock, improving_history
+from tests.support.history import StepClock, improving_history
 from tests.test_ui_support import booth, deliver, until
 
 SIZE = (110, 34)

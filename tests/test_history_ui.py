@@ -23,7 +23,7 @@ from kiosk.ui.screens.review import ReviewScreen
 from kiosk.ui.widgets import clip_player
 from kiosk.ui.widgets.confirm import ConfirmScreen
 from kiosk.ui.widgets.transcript_view import TranscriptView, transcript_lines
-from tests.test_history_support import Kept, StepClock, improving_history
+from tests.support.history import Kept, StepClock, improving_history
 from tests.test_ui_support import booth, until
 
 SIZE = (120, 40)
@@ -226,7 +226,7 @@ async def test_without_a_history_the_keys_explain(monkeypatch: pytest.MonkeyPatc
 
 
 async def test_question_text_that_looks_like_markup_is_shown_as_is() -> None:
-    from tests.test_history_support import answer, keep, zh_question
+    from tests.support.history import answer, keep, zh_question
 
     clock = StepClock()
     with Store.open(clock=clock) as store:
@@ -247,7 +247,7 @@ async def test_question_text_that_looks_like_markup_is_shown_as_is() -> None:
 
 
 async def test_exporting_an_answer_of_a_mock_round_exports_the_round_too() -> None:
-    from tests.test_history_support import MOTIVATION, answer, keep, zh_question
+    from tests.support.history import MOTIVATION, answer, keep, zh_question
 
     clock = StepClock()
     with Store.open(clock=clock) as store:

@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.store import Store
-from tests.test_history_support import StepClock, answer, improving_history, keep, zh_question
+from tests.support.history import StepClock, answer, improving_history, keep, zh_question
 
 
 def test_text_summary_overall_and_per_category(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from kiosk.config import data_dir
 from kiosk.store import DB_NAME, SCHEMA_VERSION, AttemptFilter, Store
-from tests.test_history_support import (
+from tests.support.history import (
     MOTIVATION,
     START,
     StepClock,
