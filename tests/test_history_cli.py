@@ -19,26 +19,10 @@ from kiosk.core.report import Report
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.store import DB_NAME, Store
-from questions.model import Kind, Question
+from questions.model import Question
+from tests.support.store import INTRO, ZH_WORDS, interrupted_attempt, rag, zh_intro
 
-RAG = Question(
-    id="zh-llm-rag-01",
-    bank_id="zh-ai-pm",
-    language="zh",
-    category="大模型认知",
-    kind=Kind.KNOWLEDGE,
-    text="RAG 和微调分别适合什么场景？",
-    target=Target(2, 4),
-)
-INTRO = Question(
-    id="en-intro-01",
-    bank_id="en-pm",
-    language="en",
-    category="Self-introduction",
-    kind=Kind.INTRO,
-    text="Tell me about yourself.",
-    target=Target(60, 120),
-)
+RAG = rag(Target(2, 4))
 
 
 def _report(question: Question, texts: list[str]) -> Report:
@@ -48,7 +32,6 @@ def _report(question: Question, texts: list[str]) -> Report:
     return Report(transcript, metrics, question_id=question.id, question_text=question.text)
 
 
-ZH_WORDS = ["嗯，", "我", "觉得", "RAG", "适合", "知识", "更新", "快的", "场景。"]
 EN_WORDS = ["Um,", "I", "lead", "product", "for", "an", "AI", "health", "app."]
 
 
@@ -213,21 +196,9 @@ def test_damaged_history_is_announced_on_stderr(capsys: pytest.CaptureFixture[st
 def test_recover_analyse_transcribes_with_the_real_model(
     model_dir: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    question = Question(
-        id="zh-intro-welcome",
-        bank_id="zh-basics",
-        language="zh",
-        category="自我介绍",
-        kind=Kind.INTRO,
-        text="请用一句话欢迎大家。",
-        target=Target(2, 4),
-    )
+    question = zh_intro("zh-intro-welcome", "请用一句话欢迎大家。", Target(2, 4))
     with Store.open() as store:
-        path = store.new_recording_path(question.id)
-        attempt_id = store.begin_attempt(question, path)
-        path.write_bytes((data_dir / "zh_welcome.wav").read_bytes())
-        with store._tx() as conn:  # the recording process is gone
-            conn.execute("UPDATE attempts SET pid = NULL WHERE id = ?", (attempt_id,))
+        attempt_id = interrupted_attempt(store, question, data_dir / "zh_welcome.wav")
 
     assert main(["history", "recover", "--analyse", "--model", str(model_dir)]) == 0
     out = capsys.readouterr().out.splitlines()

@@ -18,7 +18,7 @@ from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.recovery import RecoverySummary, analyse_attempt, recover
 from kiosk.store import Store
-from questions.model import Kind, Question
+from tests.support.store import interrupted_attempt, zh_intro
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -168,21 +168,9 @@ class ScriptedTranscriber:
 
 
 def test_recovered_answer_is_analysed_with_its_question_and_target(data_dir: Path) -> None:
-    question = Question(
-        id="zh-intro-01",
-        bank_id="zh-basics",
-        language="zh",
-        category="自我介绍",
-        kind=Kind.INTRO,
-        text="请做一个自我介绍。",
-        target=Target(1, 2),
-    )
+    question = zh_intro("zh-intro-01", "请做一个自我介绍。", Target(1, 2))
     with Store.open() as store:
-        path = store.new_recording_path(question.id)
-        attempt_id = store.begin_attempt(question, path)
-        path.write_bytes((data_dir / "zh_welcome.wav").read_bytes())
-        with store._tx() as conn:  # as if the recording process had died
-            conn.execute("UPDATE attempts SET pid = NULL WHERE id = ?", (attempt_id,))
+        attempt_id = interrupted_attempt(store, question, data_dir / "zh_welcome.wav")
         assert recover(store).recovered == (attempt_id,)
 
         transcriber = ScriptedTranscriber()

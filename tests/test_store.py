@@ -6,7 +6,7 @@ import json
 import sqlite3
 import stat
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,26 +24,11 @@ from kiosk.store import (
     Store,
     StoreError,
 )
-from questions.model import Kind, Question
+from questions.model import Question
+from tests.support.history import StepClock
+from tests.support.store import INTRO, ZH_WORDS, rag
 
-RAG = Question(
-    id="zh-llm-rag-01",
-    bank_id="zh-ai-pm",
-    language="zh",
-    category="大模型认知",
-    kind=Kind.KNOWLEDGE,
-    text="RAG 和微调分别适合什么场景？",
-    target=Target(45, 120),
-)
-INTRO = Question(
-    id="en-intro-01",
-    bank_id="en-pm",
-    language="en",
-    category="Self-introduction",
-    kind=Kind.INTRO,
-    text="Tell me about yourself.",
-    target=Target(60, 120),
-)
+RAG = rag(Target(45, 120))
 
 
 def report(pace: float, fillers_per_min: float, verdict: str = "within") -> dict[str, object]:
@@ -58,16 +43,6 @@ def report(pace: float, fillers_per_min: float, verdict: str = "within") -> dict
         "length": {"verdict": verdict, "duration_s": 75.5},
         "transcript": {"text": "嗯，我觉得 RAG 适合知识更新快的场景。"},
     }
-
-
-class Clock:
-    """A hand-moved clock so dates in the history are predictable."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def record(store: Store, question: Question, samples: int = 16_000 * 75) -> int:
@@ -115,12 +90,7 @@ def test_round_trip_keeps_question_audio_and_report() -> None:
 
 
 def test_real_report_is_read_back_through_from_dict() -> None:
-    words = tuple(
-        Word(text, i * 0.5, i * 0.5 + 0.4)
-        for i, text in enumerate(
-            ["嗯，", "我", "觉得", "RAG", "适合", "知识", "更新", "快的", "场景。"]
-        )
-    )
+    words = tuple(Word(text, i * 0.5, i * 0.5 + 0.4) for i, text in enumerate(ZH_WORDS))
     transcript = Transcript("zh", 6.0, words, (Span(0.0, 4.5),))
     original = Report(transcript, compute_metrics(transcript, Target(2, 4)), question_id=RAG.id)
     with Store.open() as store:
@@ -139,7 +109,7 @@ def test_real_report_is_read_back_through_from_dict() -> None:
 
 
 def test_list_newest_first_and_filters() -> None:
-    clock = Clock()
+    clock = StepClock()
     with Store.open(clock=clock) as store:
         ids = []
         for question in (RAG, INTRO, RAG, INTRO, RAG):
@@ -153,7 +123,7 @@ def test_list_newest_first_and_filters() -> None:
 
 
 def test_progress_series_only_analysed_oldest_first_within_days() -> None:
-    clock = Clock()
+    clock = StepClock()
     with Store.open(clock=clock) as store:
         old = record(store, RAG)
         store.save_report(old, report(300.0, 9.0, "too_long"))
