@@ -153,12 +153,14 @@ def test_tentative_pass_after_enough_new_speech() -> None:
     assert not due_tentative(spans, 0.0, 3.0, 1.0, POLICY)
     assert not due_tentative(spans, 0.0, 3.0, None, Policy(tentative_every=0))
     assert not due_tentative(spans, 0.0, 3.0, None, POLICY, load=0.5)  # CPU is behind
+    assert not due_tentative([Span(0.0, 9.0)], 0.0, 9.0, None, POLICY)  # a cut is near
 
 
 def test_context_starts_in_a_silence_with_speech_after_it() -> None:
-    spans = [Span(0.0, 5.0), Span(5.4, 9.8)]
-    assert context_start(spans, [], 10.0, POLICY) == pytest.approx(5.2)
-    assert context_start(spans, [6.8], 10.0, POLICY) == 6.8
+    spans = [Span(0.0, 6.5), Span(6.9, 9.8)]
+    assert context_start(spans, [], 10.0, POLICY) == pytest.approx(6.7)
+    assert context_start(spans, [6.9], 10.0, POLICY) == 6.9
+    assert context_start([Span(0.0, 5.0), Span(5.4, 9.8)], [], 10.0, POLICY) == 10.0  # far
     assert context_start([Span(0.0, 9.8)], [], 10.0, POLICY) == 10.0  # no silence: none
     assert context_start([Span(9.0, 9.8)], [5.0], 10.0, POLICY) == 10.0  # context is silent
 

@@ -122,6 +122,9 @@ class Policy:
     min_speech: float = 0.2
     silence_keep: float = 0.3
     tentative_every: float = 3.0
+    tentative_max: float = 8.0
+    """No tentative pass over a longer buffer: it costs as much as a final pass, and a
+    forced or pause cut is near anyway."""
     max_load: float = 0.4
     """No tentative pass while decoding has taken more than this share of the audio's time
     (a shared or slow CPU): final passes must keep up, captions can wait for pauses."""
@@ -237,6 +240,8 @@ def due_tentative(
     """
     if policy.tentative_every <= 0 or load > policy.max_load:
         return False
+    if end - start > policy.tentative_max:
+        return False
     since = start if last_pass is None else last_pass
     inside = [s for s in spans if s.end > start and s.start < end]
     return _speech_in(inside, since, end) >= min(policy.tentative_every, policy.max_chunk)
@@ -259,14 +264,14 @@ def context_start(
 
     Decoding from the middle of a word makes Whisper skip what follows, so the context
     begins at an earlier cut or in a VAD gap, as near to ``policy.context`` seconds before
-    ``start`` as possible (between half and twice that) and holding a second or more of
-    speech (silence or noise as context makes Whisper write brackets); else no context.
+    ``start`` as possible (a third to one and a half times that), and holds a second or
+    more of speech (silence or noise as context makes Whisper write brackets); else none.
     """
     if policy.context <= 0:
         return start
     spans = [s for s in spans if s.end <= start]
     points = [*cuts, *(_mid(g) for g in _gaps(spans, spans[-1].end if spans else 0.0))]
-    lo, hi = start - 2 * policy.context, start - policy.context / 2
+    lo, hi = start - 1.5 * policy.context, start - policy.context / 3
     usable = [
         p for p in points if lo <= p <= hi and _speech_in(spans, p, start) >= policy.context / 3
     ]
