@@ -27,6 +27,7 @@ from kiosk.ui.widgets.meters import LevelMeter, TargetBar
 from models.fakes import FakeTranscriber, TranscribeCall
 from questions.library import Library
 from questions.model import Bank
+from tests.support.audio import tone
 from tests.test_ui_support import (
     NO_DEVICE,
     Booth,
@@ -34,7 +35,6 @@ from tests.test_ui_support import (
     deliver,
     open_first_question,
     question,
-    tone,
     until,
     zh_transcript,
 )

@@ -15,8 +15,9 @@ from kiosk.store import Store
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.report import ReportScreen
 from questions.loader import load_library
+from tests.support.audio import tone
 from tests.test_ui import SIZE, record, state
-from tests.test_ui_support import NO_DEVICE, booth, tone, until
+from tests.test_ui_support import NO_DEVICE, booth, until
 
 
 @pytest.fixture

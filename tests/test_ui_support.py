@@ -11,13 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import numpy as np
 from textual.pilot import Pilot
 
 from audio.fakes import FakeRecorder, FakeSpeaker
 from kiosk.config import Settings
 from kiosk.core.errors import DeviceError, ModelError
-from kiosk.core.ports import SAMPLE_RATE, Audio
+from kiosk.core.ports import SAMPLE_RATE
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.store import Store
@@ -25,12 +24,7 @@ from kiosk.ui.app import KioskApp, make_app
 from models.fakes import FakeTranscriber
 from questions.library import Library
 from questions.model import Bank, Kind, Question
-
-
-def tone(seconds: float, amplitude: float = 0.3) -> Audio:
-    """A 220 Hz tone: loud enough to count as sound, not silence."""
-    t = np.arange(int(seconds * SAMPLE_RATE), dtype=np.float32) / SAMPLE_RATE
-    return (amplitude * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+from tests.support.audio import tone
 
 
 def deliver(recorder: FakeRecorder, seconds: float | None = None) -> None:

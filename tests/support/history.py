@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import numpy as np
 import soundfile as sf
 
 from kiosk.core.metrics import compute_metrics
@@ -21,6 +20,7 @@ from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.store import Store
 from questions.model import Kind, Question
+from tests.support.audio import tone
 
 START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -76,11 +76,6 @@ def answer(
             Span(words[pause_at].start, words[-1].end),
         )
     return Transcript("zh", seconds + 0.5, tuple(words), spans)
-
-
-def tone(seconds: float, amplitude: float = 0.3, hz: float = 220.0) -> np.ndarray:
-    t = np.arange(int(seconds * SAMPLE_RATE), dtype=np.float32) / SAMPLE_RATE
-    return (amplitude * np.sin(2 * np.pi * hz * t)).astype(np.float32)
 
 
 @dataclass(frozen=True)
