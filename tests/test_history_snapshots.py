@@ -8,38 +8,31 @@ in tests/snapshots/.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pytest_textual_snapshot import SVGImageExtension
 from textual.pilot import Pilot
 
 from kiosk.store import Store
 from kiosk.ui.screens.drill import DrillRecordingScreen, drill_practice
 from tests.support.history import StepClock, improving_history
+from tests.support.snapshots import fixed_home
 from tests.test_ui_support import booth, deliver, until
 
 SIZE = (110, 34)
-SNAPSHOTS = Path(__file__).parent / "snapshots"
 FIXED_HOME = Path("/tmp/kiosk-history-snapshot-home")
 
 
 @pytest.fixture(autouse=True)
 def fixed_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(
-        SVGImageExtension, "dirname", classmethod(lambda cls, *, test_location: str(SNAPSHOTS))
-    )
-    shutil.rmtree(FIXED_HOME, ignore_errors=True)
-    monkeypatch.setenv("KIOSK_HOME", str(FIXED_HOME))
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-    shutil.rmtree(FIXED_HOME, ignore_errors=True)
+    with fixed_home(monkeypatch, FIXED_HOME):
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
+        yield
+        monkeypatch.undo()
+        time.tzset()
 
 
 @pytest.fixture

@@ -8,12 +8,10 @@ the transcript, and the round templates (the bundled ones change with the conten
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pytest_textual_snapshot import SVGImageExtension
 from textual.pilot import Pilot
 
 from kiosk.core.target import Target
@@ -23,29 +21,24 @@ from kiosk.ui.screens.recording import RecordingScreen
 from kiosk.ui.screens.report import ReportScreen
 from questions.library import Library
 from questions.model import Bank
+from tests.support.snapshots import fixed_home
 from tests.test_ui_support import booth, deliver, library, open_first_question, question, until
 
 SIZE = (110, 34)
-SNAPSHOTS = Path(__file__).parent / "snapshots"
 FIXED_HOME = Path("/tmp/kiosk-snapshot-home")
 
 
 @pytest.fixture(autouse=True)
 def fixed_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Snapshots in tests/snapshots, a fixed data folder, fixed round templates."""
-    monkeypatch.setattr(
-        SVGImageExtension, "dirname", classmethod(lambda cls, *, test_location: str(SNAPSHOTS))
-    )
-    shutil.rmtree(FIXED_HOME, ignore_errors=True)
-    monkeypatch.setenv("KIOSK_HOME", str(FIXED_HOME))
 
     def fixed_rounds(library: object, language: str | None, seed: int | None) -> list:  # type: ignore[type-arg]
         about = "一面 · AI 产品经理\n\nSteps: 自我介绍 → 动机 → 项目深挖 → 反问"
         return [("一面 · AI 产品经理  [zh]", about, lambda: Practice("一面", ()))]
 
-    monkeypatch.setattr(rounds, "round_entries", fixed_rounds)
-    yield
-    shutil.rmtree(FIXED_HOME, ignore_errors=True)
+    with fixed_home(monkeypatch, FIXED_HOME):
+        monkeypatch.setattr(rounds, "round_entries", fixed_rounds)
+        yield
 
 
 def realistic_library() -> Library:
