@@ -82,42 +82,41 @@ class ProgressScreen(BoothScreen):
     def _plot_pace(self, samples: Sequence[Sample]) -> None:
         unit = main_unit(samples) or "chars/min"
         points = [(i + 1, s.pace) for i, s in enumerate(samples) if s.pace_unit == unit]
-        plot = self.query_one("#plot-pace", PlotextPlot)
-        plt = plot.plt
-        plt.clear_data()
-        plt.clear_figure()
-        plt.title(f"Pace ({unit})")
-        if points:
-            xs = [x for x, _ in points]
-            plt.plot(xs, [y for _, y in points], marker="braille")
-            low, high = BANDS.get(unit, (0.0, 0.0))
-            plt.hline(low, "green")
-            plt.hline(high, "green")
-        plot.refresh()
+        band = BANDS.get(unit, (0.0, 0.0))
+        self._draw("#plot-pace", f"Pace ({unit})", points, hlines=band)
 
     def _plot_fillers(self, samples: Sequence[Sample]) -> None:
         points = [(i + 1, s.fillers_per_min) for i, s in enumerate(samples)]
         kept = [(x, y) for x, y in points if y is not None]
-        plot = self.query_one("#plot-fillers", PlotextPlot)
-        plt = plot.plt
-        plt.clear_data()
-        plt.clear_figure()
-        plt.title("Fillers per minute")
-        if kept:
-            plt.plot([x for x, _ in kept], [y for _, y in kept], marker="braille")
-        plot.refresh()
+        self._draw("#plot-fillers", "Fillers per minute", kept)
 
     def _plot_target(self, samples: Sequence[Sample]) -> None:
         rates = rolling_rate([s.on_target for s in samples])
         kept = [(i + 1, 100 * r) for i, r in enumerate(rates) if r is not None]
-        plot = self.query_one("#plot-target", PlotextPlot)
+        self._draw("#plot-target", "On target, last 5 (%)", kept, ylim=(0, 100))
+
+    def _draw(
+        self,
+        plot_id: str,
+        title: str,
+        points: Sequence[tuple[int, float | None]],
+        *,
+        hlines: Sequence[float] = (),
+        ylim: tuple[float, float] | None = None,
+    ) -> None:
+        """Redraw one chart: ``points`` as a line, with green ``hlines`` and the y range
+        ``ylim`` when there is anything to show; only the title when there is not."""
+        plot = self.query_one(plot_id, PlotextPlot)
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        plt.title("On target, last 5 (%)")
-        if kept:
-            plt.plot([x for x, _ in kept], [y for _, y in kept], marker="braille")
-            plt.ylim(0, 100)
+        plt.title(title)
+        if points:
+            plt.plot([x for x, _ in points], [y for _, y in points], marker="braille")
+            for y in hlines:
+                plt.hline(y, "green")
+            if ylim is not None:
+                plt.ylim(*ylim)
         plot.refresh()
 
     def action_back(self) -> None:
