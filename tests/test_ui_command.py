@@ -16,16 +16,21 @@ from kiosk.ui.app import KioskApp
 
 def test_booth_flags_become_setting_overrides() -> None:
     args = build_parser().parse_args(
-        ["--no-tts", "--model", "/models/small", "--input-device", "USB", "--language", "en"]
+        [
+            *("--no-tts", "--model", "/models/small", "--input-device", "USB"),
+            *("--language", "en", "--output-device", "2"),
+        ]
     )
     assert tui.overrides(args) == {
         "input_device": "USB",
+        "output_device": "2",
         "model_dir": Path("/models/small"),
         "language": "en",
         "tts": False,
     }
     assert tui.overrides(build_parser().parse_args([])) == {
         "input_device": None,
+        "output_device": None,
         "model_dir": None,
         "language": None,
         "tts": None,

@@ -31,6 +31,12 @@ def add_tui_arguments(parser: argparse.ArgumentParser) -> None:
         help="microphone by name or index",
     )
     group.add_argument(
+        "--output-device",
+        dest="tui_output_device",
+        metavar="DEVICE",
+        help="speaker for questions read aloud and playback, by name or index",
+    )
+    group.add_argument(
         "--model",
         dest="tui_model",
         metavar="DIR",
@@ -55,6 +61,7 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
     """Settings given on the command line (None = not given: the config file decides)."""
     return {
         "input_device": getattr(args, "tui_input_device", None),
+        "output_device": getattr(args, "tui_output_device", None),
         "model_dir": getattr(args, "tui_model", None),
         "language": getattr(args, "tui_language", None),
         "tts": False if getattr(args, "tui_no_tts", False) else None,
