@@ -129,30 +129,26 @@ def check_input_devices() -> list[Check]:
     return checks
 
 
-def _voice_languages(voice: object) -> list[str]:
-    langs = getattr(voice, "languages", None) or []
-    out = [x.decode(errors="ignore") if isinstance(x, bytes) else str(x) for x in langs]
-    return [*out, str(getattr(voice, "id", ""))]
-
-
 def check_tts() -> list[Check]:
-    import pyttsx3
+    """Synthesise a word per language through the same speaker the booth uses.
 
-    engine = pyttsx3.init()
-    voices = engine.getProperty("voices") or []
-    langs = [lang.lower().split("/")[-1] for v in voices for lang in _voice_languages(v)]
-    has_en = any(lang.startswith("en") for lang in langs)
-    has_zh = any(lang.startswith(("cmn", "zh")) for lang in langs)
-    return [
-        Check("voice (en)", "ok" if has_en else "warn", f"{len(voices)} voices; english: {has_en}"),
-        Check(
-            "voice (zh)",
-            "ok" if has_zh else "warn",
-            "Mandarin espeak-ng voice found"
-            if has_zh
-            else "no Mandarin voice: questions shown only",
-        ),
-    ]
+    Going through :class:`audio.tts.Pyttsx3Speaker` (not a separate ``pyttsx3.init()``) checks
+    what the booth will really do, and keeps espeak-ng in the one mode the speaker drives it in.
+    """
+    from audio.tts import Pyttsx3Speaker
+
+    speaker = Pyttsx3Speaker(mandarin=False)
+    checks = []
+    for lang, text, label in (("en", "Hello.", "voice (en)"), ("zh", "你好", "voice (zh)")):
+        try:
+            samples, rate = speaker.synthesize(text, lang)  # type: ignore[arg-type]
+        except Exception as exc:
+            checks.append(Check(label, "warn", f"cannot speak ({exc}); questions shown as text"))
+            continue
+        seconds = samples.size / rate if rate else 0.0
+        detail = f"espeak-ng speaks ({seconds:.1f} s for {text!r})"
+        checks.append(Check(label, "ok" if seconds > 0.1 else "warn", detail))
+    return checks
 
 
 def check_mandarin_voice() -> Check:
