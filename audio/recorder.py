@@ -38,6 +38,10 @@ def _reason(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
+FIRST_BLOCK_GRACE_S = 15.0
+"""How long a freshly opened device may take to deliver its first block of audio."""
+
+
 class SoundDeviceRecorder:
     """:class:`~kiosk.core.ports.Recorder` over ``sounddevice.InputStream``.
 
@@ -165,11 +169,14 @@ class SoundDeviceRecorder:
 
     def _write_loop(self) -> None:
         last_block = time.monotonic()
+        # Some devices (an idle PulseAudio source, a Bluetooth headset waking up) take
+        # seconds to deliver their first block: allow more before calling that a failure.
+        limit = max(self.stall_seconds, FIRST_BLOCK_GRACE_S)
         while True:
             try:
                 item = self._queue.get(timeout=0.1)
             except queue.Empty:
-                stalled = time.monotonic() - last_block > self.stall_seconds
+                stalled = time.monotonic() - last_block > limit
                 if stalled and not self._stopping and self.finish_reason is None:
                     self._fail("delivers no audio")
                 continue
@@ -182,6 +189,7 @@ class SoundDeviceRecorder:
                     self._fail("stopped working")
                 continue
             last_block = time.monotonic()
+            limit = self.stall_seconds
             if self.finish_reason is None:
                 self._write(item)
 

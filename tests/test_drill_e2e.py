@@ -59,11 +59,14 @@ async def test_a_drill_through_the_virtual_microphone_marks_the_overrun(
             recording = app.screen
             assert isinstance(recording, DrillRecordingScreen)
 
+            # An idle virtual source can take seconds to deliver its first block; speak once
+            # the microphone is really listening, as a person would after seeing the meter.
+            await until(pilot, lambda: recording.live.samples > 0, timeout=20)
             playing = pulse_virtual_audio.feed(data_dir / "zh_conversation.wav")
             while playing.poll() is None:
                 await pilot.pause(0.2)
             await pilot.pause(0.5)
-            assert recording.cue == "over", "the overrun showed while speaking"
+            assert recording.cue == "over", f"overrun not shown (state {recording.state})"
             await pilot.press("space")
             await until(pilot, lambda: isinstance(app.screen, DrillReportScreen), timeout=240)
             screen = app.screen
