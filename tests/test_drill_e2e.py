@@ -62,11 +62,16 @@ async def test_a_drill_through_the_virtual_microphone_marks_the_overrun(
             # An idle virtual source can take seconds to deliver its first block; speak once
             # the microphone is really listening, as a person would after seeing the meter.
             await until(pilot, lambda: recording.live.samples > 0, timeout=20)
-            playing = pulse_virtual_audio.feed(data_dir / "zh_conversation.wav")
-            while playing.poll() is None:
-                await pilot.pause(0.2)
-            await pilot.pause(0.5)
-            assert recording.cue == "over", f"overrun not shown (state {recording.state})"
+            clip = data_dir / "zh_conversation.wav"
+            for _attempt in range(3):  # a just-started server can refuse the first client
+                playing = pulse_virtual_audio.feed(clip)
+                while playing.poll() is None:
+                    await pilot.pause(0.2)
+                if playing.returncode == 0:
+                    break
+                await pilot.pause(0.5)
+            assert playing.returncode == 0, "paplay could not play into the virtual microphone"
+            await until(pilot, lambda: recording.cue == "over", timeout=15)
             await pilot.press("space")
             await until(pilot, lambda: isinstance(app.screen, DrillReportScreen), timeout=240)
             screen = app.screen
