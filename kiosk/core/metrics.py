@@ -74,17 +74,11 @@ class FillerStats:
 
 
 @dataclass(frozen=True, slots=True)
-class Pause:
+class Pause(Span):
     """A silence of at least the threshold; it falls just before word ``before_word``
     (``len(words)`` if after the last word)."""
 
-    start: float
-    end: float
     before_word: int
-
-    @property
-    def duration(self) -> float:
-        return max(0.0, self.end - self.start)
 
 
 @dataclass(frozen=True, slots=True)
