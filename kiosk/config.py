@@ -105,3 +105,30 @@ def load_settings(overrides: dict[str, Any] | None = None, path: Path | None = N
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "settings"
         raise ConfigError(f"{path}: {where}: {first['msg']}") from None
+
+
+# --- private folders -------------------------------------------------------------------
+
+PRIVATE_DIRS = ("recordings", "logs")
+"""Folders of the data directory that hold the user's voice, words or diagnostics."""
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (mode 0700) if missing; take group and other bits off it if it is
+    ours. Bits are only ever taken away, so a folder the user made read-only stays so."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        st = path.stat()
+        if st.st_mode & 0o077 and st.st_uid == os.getuid():
+            path.chmod(st.st_mode & 0o700)
+    except OSError:
+        pass  # not ours: leave it to its owner
+    return path
+
+
+def private_data_dir(root: Path) -> Path:
+    """The data directory and the folders the kiosk keeps in it, all user-only (0700)."""
+    private_dir(root)
+    for name in PRIVATE_DIRS:
+        private_dir(root / name)
+    return root

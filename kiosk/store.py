@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from kiosk.config import data_dir
+from kiosk.config import data_dir, private_data_dir, private_dir
 from kiosk.core.errors import BadInput
 from kiosk.core.report import Report
 from kiosk.store_records import (
@@ -49,10 +49,16 @@ from kiosk.store_schema import (
     BUSY_TIMEOUT_S,
     MIGRATIONS,
     SCHEMA_VERSION,
+    SIDE_FILES,
     StoreError,
     StoreNotice,
     _connect_checked,
     _migrate,
+    connect_read_only,
+    create_private,
+    private_file,
+    read_only_message,
+    read_only_part,
 )
 from kiosk.store_summary import SUMMARY_COLUMNS, summary_of
 
@@ -133,10 +139,9 @@ def _file_time(path: Path) -> datetime:
     return datetime.fromtimestamp(Path(path).stat().st_mtime, UTC)
 
 
-def _private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path.chmod(0o700)
-    return path
+def _private_db_files(path: Path) -> None:
+    for suffix in ("", *SIDE_FILES):
+        private_file(Path(f"{path}{suffix}"))
 
 
 class Store:
@@ -148,6 +153,7 @@ class Store:
         path: Path,
         notices: tuple[StoreNotice, ...] = (),
         clock: Callable[[], datetime] = _utc_now,
+        read_only: str | None = None,
     ) -> None:
         self._conn = conn
         self._lock = threading.RLock()
@@ -155,24 +161,49 @@ class Store:
         self.root = path.parent
         self.notices = notices
         self._clock = clock
+        self.read_only = read_only
+        """Why nothing can be written (a file the user made read-only), or None."""
 
     # --- opening ---------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | None = None, clock: Callable[[], datetime] = _utc_now) -> Store:
-        """Open (creating or migrating) the history; unreadable files are moved aside."""
+    def open(
+        cls,
+        path: Path | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+        *,
+        need_write: bool = True,
+    ) -> Store:
+        """Open (creating or migrating) the history; unreadable files are moved aside.
+
+        The database and its ``-wal``/``-shm`` are user-only (0600) in a 0700 folder. A
+        file or folder the user made read-only is never made writable: with
+        ``need_write=False`` (looking, exporting) the history is opened read-only with a
+        notice; otherwise :class:`StoreError` names the file and says what to do."""
         path = Path(path) if path else data_dir() / DB_NAME
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            part = read_only_part(path)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot open the history: {_reason(exc)}") from None
+        if part is not None:
+            message = read_only_message(part, path)
+            if need_write:
+                raise StoreError(message)
+            conn, shown = connect_read_only(path)
+            return cls(conn, path, (shown,), clock, read_only=message)
+        try:
+            private_data_dir(path.parent)
+            _private_db_files(path)  # a history from an older kiosk may be 0644
+            create_private(path)
             conn, notice = _connect_checked(path, clock())
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"{path}: cannot open the history: {_reason(exc)}") from None
         try:
             _migrate(conn)
-            path.chmod(0o600)
         except (OSError, sqlite3.Error) as exc:
             conn.close()
             raise StoreError(f"{path}: cannot update the history: {_reason(exc)}") from None
+        _private_db_files(path)  # the -wal/-shm SQLite just made
         return cls(conn, path, (notice,) if notice else (), clock)
 
     def close(self) -> None:
@@ -188,6 +219,8 @@ class Store:
     @contextmanager
     def _tx(self, write: bool = True) -> Iterator[sqlite3.Connection]:
         """One transaction (taking the write lock up front when writing), under the lock."""
+        if write and self.read_only is not None:
+            raise StoreError(self.read_only)
         with self._lock:
             try:
                 if write:
@@ -207,7 +240,7 @@ class Store:
 
     def recordings_dir(self) -> Path:
         """Where recordings live: private to the user (0700)."""
-        return _private_dir(self.root / RECORDINGS)
+        return private_dir(self.root / RECORDINGS)
 
     def new_recording_path(self, question_id: str | None) -> Path:
         """A fresh, empty, user-only (0600) WAV path for the next answer."""
@@ -285,14 +318,18 @@ class Store:
     def finish_recording(
         self, attempt_id: int, samples: int, sample_rate: int, status: Status = "recorded"
     ) -> None:
-        """The recording is complete on disk: note its length."""
+        """The recording is complete on disk: note its length.
+
+        A ``recorded`` answer keeps the id of the process that will analyse it: should that
+        process die first, the next recovery pass offers the answer for analysis again."""
         duration = samples / sample_rate if sample_rate else 0.0
+        owner = {} if status == "recorded" else {"pid": None}
         self._update(
-            attempt_id, status=status, duration_s=duration, sample_rate=sample_rate, pid=None
+            attempt_id, status=status, duration_s=duration, sample_rate=sample_rate, **owner
         )
         audio = self.audio_file(self.get(attempt_id))
-        if audio is not None and audio.exists():
-            audio.chmod(0o600)
+        if audio is not None and audio.is_file() and not audio.is_symlink():
+            private_file(audio)  # in case a recorder created its own file
 
     def save_report(self, attempt_id: int, report: object) -> None:
         """Keep the report (a ``Report`` or its ``to_dict()``) and its summary numbers."""
@@ -305,6 +342,7 @@ class Store:
             status="analysed",
             report_json=json.dumps(data, ensure_ascii=False, sort_keys=True),
             note=None,
+            pid=None,
             **values,
         )
 
@@ -336,7 +374,7 @@ class Store:
                 " note) VALUES (?, 'recovered', ?, ?, ?, ?)",
                 (_iso(when), rel, samples / sample_rate, sample_rate, note),
             )
-        Path(audio).chmod(0o600)
+        private_file(Path(audio))
         assert cur.lastrowid is not None
         return cur.lastrowid
 

@@ -7,8 +7,11 @@ takes an older file to the current schema, one transaction per step.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
+import stat
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,7 +30,7 @@ class StoreError(KioskError):
 class StoreNotice:
     """Something the user should hear about when the history was opened."""
 
-    kind: Literal["corrupt", "newer"]
+    kind: Literal["corrupt", "newer", "read_only"]
     moved_to: Path
     message: str
 
@@ -37,11 +40,127 @@ BUSY_TIMEOUT_S = 10.0
 """How long to wait for another kiosk's write to finish before giving up."""
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    # Autocommit mode: transactions are explicit (``Store._tx``, ``_migrate``).
+def _connect(path: Path, mode: str | None = None) -> sqlite3.Connection:
+    """A connection in autocommit mode: transactions are explicit (``Store._tx``,
+    ``_migrate``). ``mode="ro"`` opens read-only, ``"immutable"`` without any locking."""
+    if mode is None:
+        return sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
+        )
+    query = "immutable=1" if mode == "immutable" else f"mode={mode}"
     return sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
+        f"{path.resolve().as_uri()}?{query}",
+        uri=True,
+        timeout=BUSY_TIMEOUT_S,
+        check_same_thread=False,
+        isolation_level=None,
     )
+
+
+# --- who may write: the user's read-only files are respected, never "fixed" ------------
+
+SIDE_FILES = ("-wal", "-shm", "-journal")
+"""SQLite's companions of a database file, created beside it while it is open."""
+
+
+def _write_protected(path: Path) -> bool:
+    """Has the user taken away their own write permission (or may not write at all)?
+
+    The owner's write bit is checked as well as ``access()``, so a file the user made
+    read-only is treated as such even when running as root (who could write it anyway)."""
+    st = path.stat()
+    return not st.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK)
+
+
+def read_only_part(path: Path) -> Path | None:
+    """The database file, side file or folder that is read-only, or None if all can be
+    written. A missing file counts as writable when its folder is."""
+    for candidate in (path, *(Path(f"{path}{s}") for s in SIDE_FILES)):
+        try:
+            if _write_protected(candidate):
+                return candidate
+        except FileNotFoundError:
+            continue
+    folder = path.parent
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        return folder
+    return None
+
+
+def read_only_message(part: Path, db: Path) -> str:
+    """One line: which file (or folder) is read-only and what to do about it."""
+    what = "folder" if part.is_dir() else "file"
+    return (
+        f"{part}: this history {what} is read-only, so new answers cannot be saved in "
+        f"{db.name}; make it writable with  chmod u+w '{part}'  (the kiosk never changes "
+        "it for you), or move the history away to start a new one"
+    )
+
+
+def private_file(path: Path) -> None:
+    """Make a file the kiosk keeps user-only (no group or other bits), if it is ours.
+
+    Only bits are taken away: a file the user made read-only stays read-only."""
+    try:
+        st = path.stat()
+        if st.st_mode & 0o077 and st.st_uid == os.getuid():
+            path.chmod(stat.S_IMODE(st.st_mode) & 0o700)
+    except OSError:
+        pass  # missing, or not ours: nothing we may do
+
+
+def create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 if it does not exist (SQLite gives its
+    ``-wal``/``-shm`` files the database's mode, so they are born private too)."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def connect_read_only(path: Path) -> tuple[sqlite3.Connection, StoreNotice]:
+    """Open a history the user made read-only, to look at it without changing anything."""
+    if not path.is_file():
+        raise StoreError(
+            f"{path}: there is no history yet, and its folder is read-only; make the folder "
+            f"writable with  chmod u+w '{path.parent}'"
+        )
+    # Without a -wal file everything is in the database itself: "immutable" reads it
+    # without creating -wal/-shm files (which SQLite would make read-only like the
+    # database, a trap for the day it is made writable again). With one, "ro" reads
+    # the answers it holds too.
+    mode = "ro" if Path(f"{path}-wal").exists() else "immutable"
+    try:
+        conn = _connect(path, mode)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: the read-only history cannot be opened ({exc})") from None
+    problem = (
+        "newer" if version > SCHEMA_VERSION else ("older" if version < SCHEMA_VERSION else None)
+    )
+    if problem is None:
+        try:
+            if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+                problem = "corrupt"
+        except sqlite3.DatabaseError:
+            problem = "corrupt"
+    if problem is not None:
+        conn.close()
+        why = {
+            "newer": "was written by a newer Interview Kiosk (update the kiosk)",
+            "older": "must first be upgraded to this kiosk's format, which needs writing",
+            "corrupt": "is damaged",
+        }[problem]
+        raise StoreError(
+            f"{path}: the history is read-only and {why}; make it writable with  "
+            f"chmod u+w '{path}'  and try again"
+        )
+    conn.execute("PRAGMA foreign_keys = ON")
+    part = read_only_part(path) or path
+    notice = StoreNotice(
+        kind="read_only",
+        moved_to=path,
+        message=f"{part} is read-only: the history is shown as it is and nothing is changed",
+    )
+    return conn, notice
 
 
 def _check(conn: sqlite3.Connection) -> str | None:

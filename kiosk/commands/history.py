@@ -88,10 +88,12 @@ def register(sub: SubParsers) -> None:
 
 
 @contextmanager
-def _opened() -> Iterator[Store]:
+def _opened(write: bool = False) -> Iterator[Store]:
+    """The history, with its notices on stderr. Without ``write`` (listing, showing,
+    exporting, stats) a history the user made read-only is opened read-only."""
     from kiosk.store import Store
 
-    store = Store.open()
+    store = Store.open(need_write=write)
     for notice in store.notices:
         print(f"kiosk: {notice.message}", file=sys.stderr)
     try:
@@ -246,7 +248,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    with _opened() as store:
+    with _opened(write=True) as store:
         store.delete(args.id)
     print(f"deleted answer {args.id} and its recording")
     return 0
