@@ -27,19 +27,22 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from kiosk.core.ports import SAMPLE_RATE, Audio, Language
+from kiosk.core.ports import SAMPLE_RATE, Audio, Cancelled, Language
 from kiosk.core.streaming import (
     CUT_PARAMS,
+    GRID,
     SPEECH_PARAMS,
     WINDOW,
     Caption,
     Cut,
     Policy,
     caption_of,
+    closed_speech_end,
     context_start,
     due_tentative,
+    has_speech,
+    join_chunk,
     plan_cut,
-    plan_stop,
     shift,
     spans_from_probs,
     split_at_horizon,
@@ -115,7 +118,16 @@ class Step:
 
 
 class StreamingTranscriber:
-    """Transcribes one answer while it is recorded; see the module docstring."""
+    """Transcribes one answer while it is recorded; see the module docstring.
+
+    Final words depend on the audio alone. Cuts are planned at fixed points of the answer's
+    timeline (every ``GRID`` VAD windows) from the speech probabilities heard up to that
+    point, and each chunk is decoded from a range fixed by those cuts. When the worker
+    gets to a decision does not matter: a worker that falls behind plans the same cuts
+    later. Passes run ahead of a cut (speculative, at a pause) are kept by their exact
+    audio range and used only if the final decision asks for that same range, so they make
+    the report sooner without changing it. Tentative passes feed captions only.
+    """
 
     def __init__(
         self,
@@ -135,13 +147,18 @@ class StreamingTranscriber:
         self._start = 0  # sample where the unfinished audio begins
         self._total = 0  # samples received
         self._probs: list[float] = []
+        self._scan = 0  # VAD windows up to which cut decisions are taken
         self._final: list[Word] = []
         self._tentative: list[Word] = []
+        self._ahead: dict[tuple[int, int], tuple[str, list[Word]]] = {}
+        """Passes run ahead of a decision, by exact sample range: (language, words)."""
         self._cuts: list[float] = []
         self.boundaries: list[float] = []
         """Where finalised chunks met (seconds), for checks of words at the joins."""
         self._last_pass: float | None = None
         self.passes = 0
+        self.reused = 0
+        """Final chunks whose words came from a pass run ahead of the decision."""
         self.decoded_seconds = 0.0
         self.decode_time = 0.0
         """Wall-clock seconds spent in passes."""
@@ -182,9 +199,14 @@ class StreamingTranscriber:
     def final_words(self) -> tuple[Word, ...]:
         return tuple(self._final)
 
-    def _cut_spans(self) -> tuple[Span, ...]:
+    def _until(self, windows: int) -> int:
+        """Samples heard once ``windows`` VAD windows are complete (the last may be padded)."""
+        return min(windows * WINDOW, self._total)
+
+    def _cut_spans(self, windows: int) -> tuple[Span, ...]:
+        """Cut-planning speech spans of the buffer, as known after ``windows`` windows."""
         first = self._origin // WINDOW
-        return spans_from_probs(self._probs[first:], CUT_PARAMS, self._total, first)
+        return spans_from_probs(self._probs[first:windows], CUT_PARAMS, self._until(windows), first)
 
     def speech_spans(self) -> tuple[Span, ...]:
         """Speech spans of the whole answer so far (the report's VAD settings)."""
@@ -192,52 +214,80 @@ class StreamingTranscriber:
 
     # -- one step ------------------------------------------------------------------------
     def process(self) -> Step:
-        """Take the queued audio and do at most one pass: a cut, a tentative pass, or none."""
+        """Take the queued audio and do at most one pass: a cut, a pass ahead, or none."""
         self._take()
-        spans = self._cut_spans()
-        cut = plan_cut(spans, self.start, self.end, self.policy)
-        decoded = 0.0
-        new: list[Word] = []
-        if cut is not None:
-            new, decoded = self._apply(cut)
-        elif due_tentative(spans, self.start, self.end, self._last_pass, self.policy, self.load):
-            self._tentative = self._decode(self.start, self.end)
-            self._last_pass, decoded = self.end, self.end - self.start
-        return self._step(new, decoded)
+        while self._scan + GRID <= len(self._probs):
+            new, decoded = self._decide(self._scan + GRID)
+            if decoded:
+                return self._step(new, decoded)
+            if new:
+                return self._step(new, 0.0)
+        return self._step([], self._run_ahead())
+
+    def decide(self, cancel: threading.Event | None = None) -> None:
+        """Take every cut decision the audio heard so far allows, with no pass ahead
+        (the batch path: the whole recording is there, nothing to wait for)."""
+        self._take()
+        while self._scan + GRID <= len(self._probs):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("transcription cancelled")
+            self._decide(self._scan + GRID)
+
+    def _decide(self, windows: int) -> tuple[list[Word], float]:
+        """Take the cut decision due after ``windows`` windows (at most one pass)."""
+        spans = self._cut_spans(windows)
+        end = self._until(windows) / SAMPLE_RATE
+        cut = plan_cut(spans, self.start, end, self.policy)
+        if cut is None:
+            self._scan = windows
+            return [], 0.0
+        return self._apply(cut, spans)
+
+    def _run_ahead(self) -> float:
+        """With no decision due: decode the buffer ahead of time, for the stop key or
+        captions. Returns the seconds decoded (0: no pass)."""
+        heard = len(self._probs)  # all of it: what runs ahead needs no fixed grid
+        spans = self._cut_spans(heard)
+        end = self._until(heard) / SAMPLE_RATE
+        ahead = closed_speech_end(spans, self.start, end, self.policy)
+        if ahead is not None and self.policy.ahead:
+            if self._range(spans, ahead) in self._ahead:
+                return 0.0
+            self._tentative = self._decode(spans, ahead, final=False)
+            self._last_pass = end
+            return ahead - self.start
+        if due_tentative(spans, self.start, end, self._last_pass, self.policy, self.load):
+            self._tentative = self._decode(spans, end, final=False)
+            self._last_pass = end
+            return end - self.start
+        return 0.0
 
     def _step(self, new: list[Word], decoded: float) -> Step:
         caption = caption_of(self._final, self._tentative)
         return Step(tuple(new), tuple(self._tentative), caption, decoded)
 
-    def _apply(self, cut: Cut) -> tuple[list[Word], float]:
+    def _apply(self, cut: Cut, spans: tuple[Span, ...]) -> tuple[list[Word], float]:
         """Finalise the buffer up to the cut; keep the rest."""
         if cut.kind == "silence":
             self._drop_until(cut.at)
             return [], 0.0
-        if cut.kind == "pause" and self._covered(cut.at):
-            words = [w for w in self._tentative if w.end <= cut.at]
-            self._final.extend(words)
-            self.boundaries.append(cut.at)
-            self._drop_until(cut.at)
-            return words, 0.0
-        words = self._decode(self.start, cut.at)
-        decoded, keep_from = cut.at - self.start, cut.at
+        passes = self.passes
+        words = self._decode(spans, cut.audio_end, final=True)
+        decoded = cut.audio_end - self.start if self.passes > passes else 0.0
+        keep_from = cut.at
         if cut.kind == "words":
             n, boundary = split_at_horizon(words, cut.at - self.policy.tail_keep)
             if boundary is None:  # no word ended early enough: finalise everything
                 n, boundary = len(words), cut.at
             words, keep_from = words[:n], max(boundary, self.start + 1 / SAMPLE_RATE)
-        self._final.extend(words)
+        self._finalise(words)
         self.boundaries.append(keep_from)
         self._drop_until(keep_from)
         return words, decoded
 
-    def _covered(self, at: float) -> bool:
-        """Did the last tentative pass hear all the speech before ``at``? Then it is final."""
-        if self._last_pass is None:
-            return False
-        spans = self._cut_spans()
-        return plan_stop(spans, self.start, at, self._last_pass, self.policy) == "reuse"
+    def _finalise(self, words: list[Word]) -> None:
+        if words:
+            self._final = [*join_chunk(self._final, words), *words]
 
     def _drop_until(self, at: float) -> None:
         """The unfinished audio now begins at ``at``; keep ``Policy.context`` before it."""
@@ -248,48 +298,62 @@ class StreamingTranscriber:
         self._buffer = self._buffer[origin - self._origin :]
         self._origin = origin
         self._tentative, self._last_pass = [], None
+        self._ahead = {k: v for k, v in self._ahead.items() if k[0] >= self._origin}
 
-    def _decode(self, start: float, end: float) -> list[Word]:
-        """Words of ``[start, end)``, decoded with the left context before ``start``."""
-        begin = context_start(self._cut_spans(), self._cuts, start, self.policy)
-        lo = max(self._origin, round(begin * SAMPLE_RATE))
-        hi = round(end * SAMPLE_RATE)
-        audio = self._buffer[lo - self._origin : max(lo, hi) - self._origin]
-        if audio.size == 0:
-            return []
-        if self.language is None:
-            self.language = self.decoder.detect_language(audio)
+    def _range(self, spans: tuple[Span, ...], end: float) -> tuple[int, int]:
+        """Samples decoded for the chunk ``[start, end)``: with its left context."""
+        begin = context_start(spans, self._cuts, self.start, self.policy)
+        return max(self._origin, round(begin * SAMPLE_RATE)), round(end * SAMPLE_RATE)
+
+    def _decode(self, spans: tuple[Span, ...], end: float, *, final: bool) -> list[Word]:
+        """Words of ``[start, end)``, decoded with the left context before ``start``.
+
+        A final decision takes a pass run ahead over the very same samples when there is
+        one (same audio, same words); otherwise it decodes now.
+        """
+        lo, hi = self._range(spans, end)
+        found = self._ahead.get((lo, hi)) if final else None
+        if found is not None:
+            lang, words = found
+            self.reused += 1
+        else:
+            audio = self._buffer[lo - self._origin : max(lo, hi) - self._origin]
+            if audio.size == 0:
+                return []
+            lang = self.language or self.decoder.detect_language(audio)
+            words = self._pass(audio, lang, lo, hi)
+            if not final:
+                self._ahead = {(lo, hi): (lang, words)}
+        if final and self.language is None:
+            self.language = lang
+        return words_from(words, self.start)
+
+    def _pass(self, audio: Audio, lang: str, lo: int, hi: int) -> list[Word]:
         self.passes += 1
         self.decoded_seconds += len(audio) / SAMPLE_RATE
         began = time.perf_counter()
-        words = self.decoder.decode_words(audio, self.language)
+        words = self.decoder.decode_words(audio, lang)
         spent = time.perf_counter() - began
         self.decode_time += spent
-        self.trace.append((lo / SAMPLE_RATE, end, self.end, spent))
-        return words_from(shift(words, lo / SAMPLE_RATE, lo / SAMPLE_RATE, end), start)
+        self.trace.append((lo / SAMPLE_RATE, hi / SAMPLE_RATE, self.end, spent))
+        return shift(words, lo / SAMPLE_RATE, lo / SAMPLE_RATE, hi / SAMPLE_RATE)
 
     # -- the stop key --------------------------------------------------------------------
     def finish(self) -> Transcript:
         """Finalise what is left and return the whole answer (call once, after the last audio).
 
-        If no speech arrived since the last tentative pass, that pass is the result and no
-        decoding happens here; otherwise only the unfinished buffer is decoded.
+        The remaining decisions are taken as they would have been had the audio arrived
+        earlier; the unfinished tail is then decoded up to the end of its speech, which a
+        pass run ahead at the closing pause has usually decoded already.
         """
         self._take()
         self._probs.extend(self._vad.flush())
-        while True:
-            spans = self._cut_spans()
-            plan = plan_stop(spans, self.start, self.end, self._last_pass, self.policy)
-            if plan == "nothing":
-                break
-            if plan == "reuse":
-                self._final.extend(self._tentative)
-                break
-            cut = plan_cut(spans, self.start, self.end, self.policy)
-            if cut is None or cut.at >= self.end - 1e-6 or cut.kind == "silence":
-                self._final.extend(self._decode(self.start, self.end))
-                break
-            self._apply(cut)
+        while self._scan < len(self._probs):
+            self._decide(min(self._scan + GRID, len(self._probs)))
+        spans = self._cut_spans(self._scan)
+        if has_speech(spans, self.start, self.end, self.policy):
+            end = closed_speech_end(spans, self.start, self.end, self.policy) or self.end
+            self._finalise(self._decode(spans, end, final=True))
         self._tentative, self._last_pass = [], None
         return self.transcript()
 

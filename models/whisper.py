@@ -63,6 +63,8 @@ MIN_TOKENS, MAX_TOKENS = 48, 224
 BEAM_SIZE = 5
 TAIL_MARGIN_S = 0.35
 """Decoding stops when a segment ends this close to the end of the last speech span."""
+BATCH_BLOCK = 30 * SAMPLE_RATE
+"""Samples fed at a time when a whole recording is transcribed."""
 _FIX = "run `kiosk model install --force`, or pass --model DIR with a CTranslate2 Whisper model"
 
 
@@ -121,29 +123,29 @@ class WhisperTranscriber:
         on_progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
     ) -> Transcript:
-        """Transcribe 16 kHz mono float32 ``audio``; raise :class:`Cancelled` if asked to stop."""
-        with self._lock:
-            return self._transcribe(audio, language, on_progress, cancel)
+        """Transcribe 16 kHz mono float32 ``audio``; raise :class:`Cancelled` if asked to stop.
 
-    def _transcribe(
-        self,
-        audio: Audio,
-        language: Language,
-        on_progress: ProgressCallback | None,
-        cancel: threading.Event | None,
-    ) -> Transcript:
+        The recording goes through the same chunking as an answer transcribed while it
+        is spoken (:class:`models.streaming.StreamingTranscriber`), fed a block at a time:
+        the same audio gives the same words whichever way it came in, and memory stays
+        bounded by the block and the chunk, not the recording's length.
+        """
+        from models.streaming import StreamingTranscriber
+
         duration = len(audio) / SAMPLE_RATE
         _check(cancel)
-        speech = speech_spans(audio)
-        lang = language if language != "auto" else self.detect_language(audio)
+        processor = StreamingTranscriber(self, language)
+        for i in range(0, len(audio), BATCH_BLOCK):
+            processor.insert_audio(audio[i : i + BATCH_BLOCK])
+            processor.decide(cancel)
+            if on_progress:
+                done = min(duration, processor.start)
+                on_progress(Progress(done=done, total=duration))
         _check(cancel)
-        speech_end = speech[-1].end if speech else duration
-        words = self._decode(audio, lang, speech_end, on_progress, cancel)
+        transcript = processor.finish()
         if on_progress:
             on_progress(Progress(done=duration, total=duration))
-        return Transcript(
-            language=lang, duration=duration, words=tuple(tidy_words(words)), speech=speech
-        )
+        return transcript
 
     def decode_words(
         self, audio: Audio, lang: str, cancel: threading.Event | None = None

@@ -159,5 +159,5 @@ def test_speech_spans_equal_a_whole_recording_pass(run: Run) -> None:
 
 def test_long_answer_is_cut_several_times(run: Run) -> None:
     seconds = len(run.audio) / SAMPLE_RATE
-    assert run.passes >= seconds / 15
-    assert len(run.boundaries) >= run.passes - 1
+    assert len(run.boundaries) + 1 >= seconds / 15  # chunks of at most 15 s
+    assert run.passes >= len(run.boundaries)  # passes run ahead come on top

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from kiosk.core.transcript import Span, Word, join_words
+from kiosk.core.transcript import Span, Word, is_han, join_words
 
 WINDOW = 512
 """Samples per voice-activity probability (Silero VAD at 16 kHz: 32 ms)."""
@@ -128,6 +128,9 @@ class Policy:
     max_load: float = 0.4
     """No tentative pass while decoding has taken more than this share of the audio's time
     (a shared or slow CPU): final passes must keep up, captions can wait for pauses."""
+    ahead: bool = True
+    """Decode a chunk at a pause before the cut is decided, so the report is ready at the
+    stop key (costs a pass when the speaker goes on; never changes the words)."""
     context: float = 3.0
     """Audio before the chunk decoded with it (its words are dropped): a short phrase
     decoded alone loses the language context and is misheard more often."""
@@ -146,6 +149,23 @@ class Cut:
 
     at: float
     kind: CutKind
+    decode_to: float | None = None
+    """Where the decoded audio ends (``None``: at ``at``). A pause cut decodes only up to
+    ``SPEECH_TAIL`` after the speech, which a speculative pass can already decode while
+    the pause is still growing (see :func:`closed_speech_end`)."""
+
+    @property
+    def audio_end(self) -> float:
+        return self.at if self.decode_to is None else self.decode_to
+
+
+GRID = 4
+"""Cut decisions are taken every ``GRID`` VAD windows (128 ms) of the answer's own
+timeline, never at the moments audio happens to arrive: where an answer is cut, and so
+its transcript, depends on the audio alone, not on block timing or machine load."""
+
+SPEECH_TAIL = 0.2
+"""Audio kept after the end of speech in a chunk that ends at a pause (seconds)."""
 
 
 def _gaps(spans: Sequence[Span], end: float) -> list[Span]:
@@ -176,7 +196,8 @@ def plan_cut(spans: Sequence[Span], start: float, end: float, policy: Policy) ->
     ]
     pauses = [g for g in pauses if _mid(g) <= limit and _mid(g) > start]
     if pauses:
-        return Cut(_mid(pauses[-1]), "pause")
+        gap = pauses[-1]
+        return Cut(_mid(gap), "pause", min(_mid(gap), gap.start + SPEECH_TAIL))
     if end - start < policy.max_chunk:
         return None
     for earliest in (start + policy.max_chunk / 2, start + policy.min_chunk / 2):
@@ -207,23 +228,27 @@ def split_at_horizon(words: Sequence[Word], horizon: float) -> tuple[int, float 
     return n, (words[n - 1].end + max(words[n].start, words[n - 1].end)) / 2
 
 
-StopPlan = Literal["nothing", "reuse", "decode"]
-
-
-def plan_stop(
-    spans: Sequence[Span], start: float, end: float, last_pass: float | None, policy: Policy
-) -> StopPlan:
-    """At the stop key: is the buffer ``[start, end)`` done, covered by the last pass, or not?
-
-    ``last_pass`` is where the last tentative pass over this buffer ended (``None``: none).
-    If no speech arrived after it, its words are final as they are.
-    """
+def has_speech(spans: Sequence[Span], start: float, end: float, policy: Policy) -> bool:
+    """Is there enough speech in ``[start, end)`` to be worth a pass?"""
     inside = [s for s in spans if s.end > start and s.start < end]
-    if _speech_in(inside, start, end) < policy.min_speech:
-        return "nothing"
-    if last_pass is not None and _speech_in(inside, last_pass, end) < policy.min_speech / 2:
-        return "reuse"
-    return "decode"
+    return _speech_in(inside, start, end) >= policy.min_speech
+
+
+def closed_speech_end(
+    spans: Sequence[Span], start: float, end: float, policy: Policy
+) -> float | None:
+    """Where a chunk would end if the speaker has stopped: ``SPEECH_TAIL`` after the last
+    speech in ``[start, end)``, once that much silence has been heard; else ``None``.
+
+    A pause cut made later at this pause decodes exactly this range, so a pass over it
+    run now, while the pause is still growing, gives the final words ahead of time.
+    """
+    if not has_speech(spans, start, end, policy):
+        return None
+    last = [s for s in spans if s.start < end][-1]
+    if last.end >= end or last.end + SPEECH_TAIL > end + 1e-9:
+        return None
+    return last.end + SPEECH_TAIL
 
 
 def due_tentative(
@@ -285,6 +310,31 @@ def words_from(words: Sequence[Word], at: float) -> list[Word]:
     early, into the pause, but keeps ends close to the truth, so ends are what is tested.
     """
     return [w for w in words if w.end > at]
+
+
+SENTENCE_END = ".!?。！？"
+JOIN_CLAUSE_GAP = 0.3
+"""At a chunk join with less silence than this, a sentence end is dropped; with more it
+becomes a comma (the speaker paused, but the end of the sentence was not heard)."""
+
+
+def join_chunk(previous: Sequence[Word], chunk: Sequence[Word]) -> list[Word]:
+    """``previous`` with its last word mended for the ``chunk`` that follows it.
+
+    A chunk is decoded without the audio after it, so Whisper ends it as a sentence
+    ("tonight. the Guinness will taste."): punctuation that was never heard. Where speech
+    goes on in the next chunk, that sentence end is turned into a comma (or dropped at a
+    gap too short for a clause break). Pure: the same chunks give the same text.
+    """
+    if not previous or not chunk:
+        return list(previous)
+    last = previous[-1]
+    text = last.text.rstrip(SENTENCE_END)
+    if text == last.text or not text:
+        return list(previous)
+    if chunk[0].start - last.end >= JOIN_CLAUSE_GAP:
+        text += "，" if is_han(text[-1]) else ","
+    return [*previous[:-1], Word(text, last.start, last.end, last.probability)]
 
 
 @dataclass(frozen=True, slots=True)
