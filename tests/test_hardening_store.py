@@ -201,3 +201,85 @@ def test_read_only_history_for_a_real_user_never_fails_twice(nobody_home: Path) 
     assert deleted.returncode == 1
     assert deleted.stderr.startswith(f"kiosk: {db}: this history file is read-only")
     no_traceback(deleted.stderr)
+
+
+# --- 3. links in the recordings folder ---------------------------------------------------
+
+
+def _wav(path: Path, seconds: float, stale_header: bool = False) -> bytes:
+    """A recording of ``seconds`` of tone; with ``stale_header``, cut off like a crash."""
+    writer = WavWriter(path, 16_000, sync_every_s=60)
+    t = np.arange(int(seconds * 16_000)) / 16_000
+    writer.write((0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32))
+    if not stale_header:
+        writer.close()
+    return path.read_bytes()
+
+
+def test_links_in_recordings_are_skipped_by_name_and_good_files_adopted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store.open() as store:
+        folder = store.recordings_dir()
+    _wav(folder / "20261120T101010Z-good.wav", 0.5)
+    outside = tmp_path / "elsewhere.wav"
+    before = _wav(outside, 0.5, stale_header=True)  # a repair would rewrite its header
+    (folder / "20261120T111111Z-outside.wav").symlink_to(outside)
+    (folder / "20261120T121212Z-dangling.wav").symlink_to(tmp_path / "gone.wav")
+    (folder / "linked-dir").symlink_to(tmp_path)
+
+    assert main(["history", "recover"]) == 0
+    captured = capsys.readouterr()
+    no_traceback(captured.out + captured.err)
+    lines = captured.out.splitlines()
+    assert lines[0] == "1 answer recovered from an interrupted session"
+    assert sorted(lines[1:]) == [
+        f"  skipped recordings/20261120T111111Z-outside.wav: a link to {outside}, outside "
+        f"the data folder; copy the recording itself into {folder} to keep it in the history",
+        f"  skipped recordings/20261120T121212Z-dangling.wav: a link to {tmp_path / 'gone.wav'}"
+        ", which does not exist; remove the link",
+        f"  skipped recordings/linked-dir: a link to {tmp_path}, outside the data folder; copy "
+        f"the recording itself into {folder} to keep it in the history",
+    ]
+    assert outside.read_bytes() == before, "a file outside the data folder is never changed"
+    assert main(["history", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert (row["status"], row["audio_path"]) == (
+        "recovered",
+        "recordings/20261120T101010Z-good.wav",
+    )
+
+
+# --- 5. kiosk history recover --analyse says what it does, in order -------------------
+
+
+class WordsTranscriber:
+    """Says the same words whatever it hears."""
+
+    def transcribe(
+        self, audio: object, language: str = "auto", on_progress: object = None
+    ) -> Transcript:
+        words = tuple(Word(w, 0.2 + i * 0.3, 0.4 + i * 0.3) for i, w in enumerate("欢迎大家来"))
+        return Transcript("zh", 2.0, words, (Span(0.2, 1.6),))
+
+
+def test_recover_analyse_announces_the_answers_it_analyses(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.commands import history
+
+    monkeypatch.setattr(history, "_load_transcriber", lambda _: (WordsTranscriber(), "fake"))
+    with Store.open() as store:
+        folder = store.recordings_dir()
+    _wav(folder / "20261120T101010Z-lost.wav", 0.5)
+    assert main(["history", "recover"]) == 0  # adopted now, analysed later
+    assert capsys.readouterr().out == "1 answer recovered from an interrupted session\n"
+
+    assert main(["history", "recover", "--analyse"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "1 recovered answer to analyse."
+    assert out[1].startswith("  answer 1: analysed — ") and len(out) == 2
+    assert main(["history", "recover", "--analyse"]) == 0
+    assert capsys.readouterr().out == (
+        "Nothing to recover.\nNo recovered answers waiting for analysis.\n"
+    )

@@ -258,13 +258,21 @@ def _delete(args: argparse.Namespace) -> int:
 
 
 def _recover(args: argparse.Namespace) -> int:
-    from kiosk.recovery import recover
+    from kiosk.recovery import pending_analysis, recover
 
-    with _opened() as store:
+    with _opened(write=True) as store:
         summary = recover(store)
-        print(summary.message or "Nothing to recover.")
+        waiting = len(pending_analysis(store)) if args.analyse else 0
+        if summary.message:
+            print(summary.message)
+        elif waiting:  # answers recovered earlier, analysed now: not "nothing"
+            print(f"{waiting} recovered answer{'s' if waiting != 1 else ''} to analyse.")
+        else:
+            print("Nothing to recover.")
         for attempt_id, reason in summary.failed:
             print(f"  answer {attempt_id}: {reason}")
+        for line in summary.skipped:
+            print(f"  {line}")
         if summary.busy:
             ids = ", ".join(str(i) for i in summary.busy)
             print(f"  being recorded by another kiosk right now: {ids}")
