@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from kiosk.core.coverage import untranscribed
 from kiosk.core.ports import SAMPLE_RATE, Audio, Cancelled, Language
 from kiosk.core.streaming import (
     CUT_PARAMS,
@@ -54,6 +55,12 @@ log = logging.getLogger(__name__)
 
 _CONTEXT = 64
 """Silero VAD sees the last 64 samples of the previous window with each window."""
+
+
+MAX_REFILLS = 3
+"""Passes a chunk may spend on speech its own pass skipped: bounded work."""
+REFILL_MARGIN = 0.3
+"""Audio decoded on each side of a skipped stretch (seconds)."""
 
 
 class ChunkDecoder(Protocol):
@@ -157,6 +164,8 @@ class StreamingTranscriber:
         """Where finalised chunks met (seconds), for checks of words at the joins."""
         self._last_pass: float | None = None
         self.passes = 0
+        self.refills = 0
+        """Passes over speech a chunk's pass had skipped."""
         self.reused = 0
         """Final chunks whose words came from a pass run ahead of the decision."""
         self.decoded_seconds = 0.0
@@ -241,7 +250,7 @@ class StreamingTranscriber:
         if cut is None:
             self._scan = windows
             return [], 0.0
-        return self._apply(cut, spans)
+        return self._apply(cut, spans, windows)
 
     def _run_ahead(self) -> float:
         """With no decision due: decode the buffer ahead of time, for the stop key or
@@ -266,13 +275,14 @@ class StreamingTranscriber:
         caption = caption_of(self._final, self._tentative)
         return Step(tuple(new), tuple(self._tentative), caption, decoded)
 
-    def _apply(self, cut: Cut, spans: tuple[Span, ...]) -> tuple[list[Word], float]:
+    def _apply(self, cut: Cut, spans: tuple[Span, ...], windows: int) -> tuple[list[Word], float]:
         """Finalise the buffer up to the cut; keep the rest."""
         if cut.kind == "silence":
             self._drop_until(cut.at)
             return [], 0.0
         passes = self.passes
         words = self._decode(spans, cut.audio_end, final=True)
+        words = self._fill_gaps(words, cut.audio_end, windows)
         decoded = cut.audio_end - self.start if self.passes > passes else 0.0
         keep_from = cut.at
         if cut.kind == "words":
@@ -328,6 +338,37 @@ class StreamingTranscriber:
             self.language = lang
         return words_from(words, self.start)
 
+    def _fill_gaps(self, words: list[Word], end: float, windows: int) -> list[Word]:
+        """The chunk ``[start, end)``'s words, with speech the pass skipped decoded again.
+
+        Stretches of speech (the report's VAD, as heard after ``windows`` windows) with
+        ``MIN_UNTRANSCRIBED`` seconds or more and no word near them are decoded alone, at
+        most ``MAX_REFILLS`` per chunk; what they still lack shows in the report.
+        """
+        if self.language is None:
+            return words
+        heard = spans_from_probs(self._probs[:windows], SPEECH_PARAMS, self._until(windows))
+        inside = [
+            Span(max(sp.start, self.start), min(sp.end, end))
+            for sp in heard
+            if sp.end > self.start and sp.start < end
+        ]
+        out = list(words)
+        for gap in untranscribed(inside, words)[:MAX_REFILLS]:
+            lo = max(self._origin, round((gap.start - REFILL_MARGIN) * SAMPLE_RATE))
+            hi = min(round(end * SAMPLE_RATE), round((gap.end + REFILL_MARGIN) * SAMPLE_RATE))
+            audio = self._buffer[lo - self._origin : hi - self._origin]
+            if audio.size < SAMPLE_RATE // 2:
+                continue
+            found = self._pass(audio, self.language, lo, hi)
+            self.refills += 1
+            out += [
+                w
+                for w in found
+                if gap.start - REFILL_MARGIN <= (w.start + w.end) / 2 <= gap.end + REFILL_MARGIN
+            ]
+        return sorted(out, key=lambda w: w.start) if len(out) > len(words) else out
+
     def _pass(self, audio: Audio, lang: str, lo: int, hi: int) -> list[Word]:
         self.passes += 1
         self.decoded_seconds += len(audio) / SAMPLE_RATE
@@ -353,7 +394,8 @@ class StreamingTranscriber:
         spans = self._cut_spans(self._scan)
         if has_speech(spans, self.start, self.end, self.policy):
             end = closed_speech_end(spans, self.start, self.end, self.policy) or self.end
-            self._finalise(self._decode(spans, end, final=True))
+            words = self._decode(spans, end, final=True)
+            self._finalise(self._fill_gaps(words, end, len(self._probs)))
         self._tentative, self._last_pass = [], None
         return self.transcript()
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from kiosk.core.coverage import coverage, untranscribed
 from kiosk.core.ports import SAMPLE_RATE, Audio
 from kiosk.core.streaming import (
     SPEECH_PARAMS,
@@ -27,8 +28,8 @@ from kiosk.core.streaming import (
     caption_of,
     closed_speech_end,
     context_start,
-    join_chunk,
     due_tentative,
+    join_chunk,
     plan_cut,
     spans_from_probs,
     split_at_horizon,
@@ -172,12 +173,10 @@ def test_context_words_are_dropped_by_their_end() -> None:
 
 def test_a_sentence_end_at_a_chunk_join_was_never_heard() -> None:
     before = [Word("taste", 1.0, 1.4), Word("tonight.", 1.5, 2.0)]
-    mended = join_chunk(before, [Word("the", 2.1, 2.3)])  # 0.1 s: no clause break
+    mended = join_chunk(before, [Word("the", 2.1, 2.3)])
     assert [w.text for w in mended] == ["taste", "tonight"]
-    mended = join_chunk(before, [Word("Um,", 2.6, 2.8)])  # a pause: a comma at most
-    assert [w.text for w in mended] == ["taste", "tonight,"]
     zh = [Word("这一点。", 5.0, 5.6)]
-    assert join_chunk(zh, [Word("啊", 6.0, 6.2)])[-1].text == "这一点，"
+    assert join_chunk(zh, [Word("啊", 6.0, 6.2)])[-1].text == "这一点"
     assert join_chunk([Word("so,", 0, 1)], [Word("and", 2, 3)])[-1].text == "so,"
     assert join_chunk(before, []) == before
     assert join_chunk([Word("?", 0, 1)], [Word("a", 1, 2)])[-1].text == "?"
@@ -434,3 +433,41 @@ def test_live_stream_failure_is_raised_at_stop() -> None:
     done.wait()
     with pytest.raises(RuntimeError, match="decoder broke"):
         live.stop()
+
+
+class SkippingDecoder(BurstDecoder):
+    """Skips words ``skip`` when decoding more than ``alone`` seconds, as Whisper sometimes
+    skips a phrase inside a long chunk; decoded on their own they are heard."""
+
+    def __init__(self, skip: set[str], alone: float = 3.0) -> None:
+        super().__init__()
+        self.skip, self.alone = skip, alone
+
+    def decode_words(self, audio: Audio, lang: str) -> list[Word]:
+        words = super().decode_words(audio, lang)
+        if len(audio) / SAMPLE_RATE <= self.alone:
+            return words
+        return [w for w in words if w.text not in self.skip]
+
+
+def _coverage_run(decoder: BurstDecoder) -> tuple[StreamingTranscriber, list[str], float]:
+    audio = burst_audio([(0.3, 0.8), *[(0.1, 0.8)] * 9, (0.6, 0.5)])
+    proc, _ = stream(audio, Policy(tentative_every=0), decoder)
+    transcript = proc.finish()
+    return proc, _names(transcript.words), coverage(transcript.speech, transcript.words)
+
+
+def test_speech_a_pass_skipped_is_decoded_again_on_its_own() -> None:
+    proc, names, share = _coverage_run(SkippingDecoder({"w4", "w5", "w6"}))
+    assert names == [f"w{i}" for i in range(11)]
+    assert proc.refills == 1 and share == 1.0
+
+
+def test_speech_that_stays_untranscribed_is_measured_not_hidden() -> None:
+    proc, names, share = _coverage_run(SkippingDecoder({"w4", "w5", "w6"}, alone=0.0))
+    assert "w5" not in names and proc.refills == 1  # tried once, bounded
+    assert share < 0.9
+    proc2, _, _ = _coverage_run(SkippingDecoder({"w4", "w5", "w6"}, alone=0.0))
+    transcript = proc2.transcript()
+    (gap,) = untranscribed(transcript.speech, transcript.words)
+    assert gap.start == pytest.approx(4.2, abs=0.05) and gap.end == pytest.approx(6.2, abs=0.05)

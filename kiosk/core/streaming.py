@@ -313,18 +313,15 @@ def words_from(words: Sequence[Word], at: float) -> list[Word]:
 
 
 SENTENCE_END = ".!?。！？"
-JOIN_CLAUSE_GAP = 0.3
-"""At a chunk join with less silence than this, a sentence end is dropped; with more it
-becomes a comma (the speaker paused, but the end of the sentence was not heard)."""
 
 
 def join_chunk(previous: Sequence[Word], chunk: Sequence[Word]) -> list[Word]:
     """``previous`` with its last word mended for the ``chunk`` that follows it.
 
     A chunk is decoded without the audio after it, so Whisper ends it as a sentence
-    ("tonight. the Guinness will taste."): punctuation that was never heard. Where speech
-    goes on in the next chunk, that sentence end is turned into a comma (or dropped at a
-    gap too short for a clause break). Pure: the same chunks give the same text.
+    ("tonight. the Guinness will taste."): punctuation nobody heard. Where speech goes on
+    in the next chunk, that sentence end is dropped. Pure: the same chunks give the same
+    text.
     """
     if not previous or not chunk:
         return list(previous)
@@ -332,8 +329,6 @@ def join_chunk(previous: Sequence[Word], chunk: Sequence[Word]) -> list[Word]:
     text = last.text.rstrip(SENTENCE_END)
     if text == last.text or not text:
         return list(previous)
-    if chunk[0].start - last.end >= JOIN_CLAUSE_GAP:
-        text += "，" if is_han(text[-1]) else ","
     return [*previous[:-1], Word(text, last.start, last.end, last.probability)]
 
 
