@@ -8,7 +8,9 @@ them, as float32, to ``on_audio`` for the level meter and streaming transcriptio
 We ask the device for int16: it is what goes to disk, and ALSA's ``file`` plugin (the test
 microphone) only delivers int16 correctly. Durations are counted in samples, never by the
 wall clock. Whatever goes wrong mid-recording — the device vanishes, stops delivering audio
-or the disk fills — is reported once through ``on_error`` and what was recorded stays on disk.
+or the disk fills — is reported once through ``on_error`` and what was recorded stays on disk
+(a full disk as :class:`~audio.wav.DiskFull`, finish reason ``"disk_full"``, so the caller
+can tell the user it is the disk, not the microphone).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from audio.devices import DeviceInfo, resolve_input, sounddevice
-from audio.wav import WavWriter
+from audio.wav import DiskFull, RecordingFileError, WavWriter
 from kiosk.core.errors import DeviceError, KioskError
 from kiosk.core.ports import SAMPLE_RATE, AudioCallback, ErrorCallback, RecordingResult
 
@@ -123,7 +125,17 @@ class SoundDeviceRecorder:
             )  # fmt: skip
         except (sd.PortAudioError, ValueError) as exc:
             raise self._open_error(info, exc) from None
-        self._writer = WavWriter(Path(path), self.sample_rate)
+        try:
+            self._writer = WavWriter(Path(path), self.sample_rate)
+        except (KioskError, OSError) as exc:
+            with contextlib.suppress(sd.PortAudioError):
+                stream.close()
+            if isinstance(exc, KioskError):
+                raise
+            raise RecordingFileError(
+                f"cannot create the recording {path}: {exc.strerror or exc}; "
+                "check that folder's permissions"
+            ) from None
         self._stream = stream
         self._thread = threading.Thread(target=self._write_loop, name="recorder", daemon=True)
         self._thread.start()
@@ -202,6 +214,10 @@ class SoundDeviceRecorder:
             block = block[: max(0, self.max_samples - writer.samples)]
         try:
             writer.write(block)
+        except DiskFull as exc:  # what fitted is kept, with a header that matches it
+            self._finish("disk_full")
+            self._report(exc)
+            return
         except OSError as exc:
             self._finish("error")
             self._report(KioskError(f"cannot write the recording to {writer.path}: {_reason(exc)}"))

@@ -9,20 +9,27 @@ length so any player (and libsndfile) reads all of it.
 
 The format is fixed on purpose: 16-bit PCM, mono, 16 kHz — what the transcriber wants and
 what every player understands.
+
+A full disk is not a crash: when a write runs out of space, the writer keeps every whole
+sample that reached the file, drops a half-written one, patches the header to match and
+raises :class:`DiskFull` saying how much was kept. Recordings are created user-only (0600).
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import struct
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import numpy as np
 import numpy.typing as npt
 
-from kiosk.core.errors import BadInput
+from kiosk.core.errors import BadInput, KioskError
 from kiosk.core.ports import SAMPLE_RATE
 
 _HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")
@@ -56,25 +63,90 @@ def to_int16(block: npt.ArrayLike) -> npt.NDArray[np.int16]:
     return np.ascontiguousarray(np.round(scaled).astype(np.int16))
 
 
+FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+"""A write failed for want of room: no space left, or the user's disk quota reached."""
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+class RecordingFileError(KioskError):
+    """The recording file cannot be created or written (the disk, not the microphone)."""
+
+
+class DiskFull(RecordingFileError):
+    """The disk filled up while recording. ``samples`` whole samples were kept in ``path``
+    and its header matches them."""
+
+    def __init__(self, path: Path, samples: int, sample_rate: int) -> None:
+        self.path = Path(path)
+        self.samples = samples
+        self.sample_rate = sample_rate
+        kept = (
+            f"kept {_clock(self.duration)} of the recording in {self.path}"
+            if samples
+            else f"nothing could be recorded in {self.path.parent}"
+        )
+        super().__init__(f"disk full: {kept}; free some space on that disk")
+
+    @property
+    def duration(self) -> float:
+        return self.samples / self.sample_rate if self.sample_rate else 0.0
+
+
+def open_recording(path: Path) -> BinaryIO:
+    """A new, user-only (0600) recording file, unbuffered: each ``write`` then says how
+    many bytes really reached the file, which is what a full disk leaves behind."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    return cast(BinaryIO, os.fdopen(fd, "wb", buffering=0))
+
+
+def recording_room_s(folder: Path, sample_rate: int = SAMPLE_RATE) -> float:
+    """Seconds of recording that fit in the free space of the disk holding ``folder``
+    (or the nearest folder above it that exists)."""
+    probe = Path(folder)
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    free = shutil.disk_usage(probe).free
+    return max(0, free - HEADER_BYTES) / (sample_rate * _SAMPLE_WIDTH)
+
+
 class WavWriter:
     """Append-only 16-bit mono WAV writer, crash-safe (see module docstring).
 
     ``write`` takes int16 samples, or float samples in [-1, 1]. Not thread-safe: one
-    thread writes.
+    thread writes. ``opener`` makes the file object (tests pass one that runs out of
+    space); by default :func:`open_recording`.
     """
 
     def __init__(
-        self, path: Path, sample_rate: int = SAMPLE_RATE, sync_every_s: float = 0.5
+        self,
+        path: Path,
+        sample_rate: int = SAMPLE_RATE,
+        sync_every_s: float = 0.5,
+        opener: Callable[[Path], BinaryIO] | None = None,
     ) -> None:
         self.path = Path(path)
         self.sample_rate = sample_rate
         self._sync_every = max(1, int(sync_every_s * sample_rate))
         self._since_sync = 0
         self.samples = 0
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file: BinaryIO | None = open(self.path, "wb")  # noqa: SIM115 - closed in close()
-        self._file.write(_header(None, sample_rate))
-        self._sync()
+        self.full = False
+        """The disk filled up: what fitted is kept and nothing more is written."""
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._file: BinaryIO | None = (opener or open_recording)(self.path)
+        try:
+            self._append(_header(None, sample_rate), audio=False)
+            self._sync()
+        except DiskFull:
+            self.close()
+            raise
+        except OSError:
+            self._file.close()
+            self._file = None
+            raise
 
     @property
     def closed(self) -> bool:
@@ -87,36 +159,90 @@ class WavWriter:
     def write(self, block: npt.ArrayLike) -> None:
         if self._file is None:
             raise ValueError(f"{self.path}: write after close")
+        if self.full:
+            raise DiskFull(self.path, self.samples, self.sample_rate)
         data = to_int16(block)
         if data.size == 0:
             return
-        self._file.write(data.astype("<i2", copy=False).tobytes())
-        self._file.flush()
+        self._append(data.astype("<i2", copy=False).tobytes(), audio=True)
         self.samples += int(data.size)
         self._since_sync += int(data.size)
         if self._since_sync >= self._sync_every:
             self._sync()
 
-    def _sync(self) -> None:
-        """Patch the header sizes to what is written so far and push it all to disk."""
+    def _append(self, payload: bytes, audio: bool) -> None:
+        """Write all of ``payload`` (samples when ``audio``) at the end; on a full disk
+        keep what fitted and raise :class:`DiskFull`."""
         f = self._file
         assert f is not None
-        if self.samples:
-            f.seek(0)
-            f.write(_header(self.samples * _SAMPLE_WIDTH, self.sample_rate))
-            f.seek(0, os.SEEK_END)
-        f.flush()
-        os.fsync(f.fileno())
-        self._since_sync = 0
+        view = memoryview(payload)
+        done = 0
+        try:
+            while done < len(view):
+                n = f.write(view[done:])
+                if n is None or n <= 0:  # nothing accepted: as good as no space
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                done += n
+            f.flush()
+        except OSError as exc:
+            if exc.errno not in FULL_ERRNOS:
+                raise
+            self._stop_full(done if audio else 0)
+            raise DiskFull(self.path, self.samples, self.sample_rate) from None
 
-    def close(self) -> int:
-        """Write the final header sizes; returns the number of samples in the file."""
-        if self._file is not None:
-            f = self._file
+    def _stop_full(self, partial: int) -> None:
+        """Out of space after ``partial`` bytes of the current block of samples: keep
+        whole samples only and make the header say exactly that (rewriting bytes in place
+        needs no new room). Should even that fail, :func:`repair_wav` fixes it at the
+        next start."""
+        f = self._file
+        assert f is not None
+        self.full = True
+        self.samples += partial // _SAMPLE_WIDTH
+        try:
+            f.truncate(HEADER_BYTES + self.samples * _SAMPLE_WIDTH)
             f.seek(0)
             f.write(_header(self.samples * _SAMPLE_WIDTH, self.sample_rate))
             f.flush()
             os.fsync(f.fileno())
+        except OSError:
+            pass
+
+    def _sync(self) -> None:
+        """Patch the header sizes to what is written so far and push it all to disk."""
+        f = self._file
+        assert f is not None
+        try:
+            if self.samples:
+                f.seek(0)
+                f.write(_header(self.samples * _SAMPLE_WIDTH, self.sample_rate))
+                f.seek(0, os.SEEK_END)
+            f.flush()
+            os.fsync(f.fileno())
+        except OSError as exc:
+            if exc.errno not in FULL_ERRNOS:
+                raise
+            self._stop_full(0)
+            raise DiskFull(self.path, self.samples, self.sample_rate) from None
+        self._since_sync = 0
+
+    def close(self) -> int:
+        """Write the final header sizes; returns the number of samples in the file.
+
+        Never fails for want of space: the header is rewritten in place, and if even that
+        fails the samples are on disk for :func:`repair_wav`."""
+        if self._file is not None:
+            f = self._file
+            try:
+                f.seek(0)
+                f.write(_header(self.samples * _SAMPLE_WIDTH, self.sample_rate))
+                f.flush()
+                os.fsync(f.fileno())
+            except OSError as exc:
+                if exc.errno not in FULL_ERRNOS:
+                    f.close()
+                    self._file = None
+                    raise
             f.close()
             self._file = None
         return self.samples

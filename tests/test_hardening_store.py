@@ -7,6 +7,7 @@ lost. docs/RELIABILITY.md lists each case with the test here that keeps it true.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -14,13 +15,17 @@ import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import numpy as np
 import pytest
+import soundfile as sf
 
-from audio.wav import WavWriter
+from audio import wav
+from audio.fakes import FakeRecorder
+from audio.wav import HEADER_BYTES, DiskFull, WavWriter
 from kiosk.cli import main
 from kiosk.config import data_dir
 from kiosk.core.metrics import compute_metrics
@@ -28,8 +33,12 @@ from kiosk.core.report import Report
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.store import DB_NAME, Store, StoreError
+from kiosk.ui.screens.report import ReportScreen
 from questions.model import Question
+from tests.support.audio import tone
 from tests.support.store import ZH_WORDS, rag
+from tests.test_ui import SIZE, record, state, text_of
+from tests.test_ui_support import Booth, booth, open_first_question, until
 
 ROOT = Path(__file__).resolve().parents[1]
 RAG = rag(Target(2, 4))
@@ -283,3 +292,194 @@ def test_recover_analyse_announces_the_answers_it_analyses(
     assert capsys.readouterr().out == (
         "Nothing to recover.\nNo recovered answers waiting for analysis.\n"
     )
+
+
+# --- 2. the disk fills up while recording ------------------------------------------------
+
+
+class FullDisk:
+    """A recording file on a disk with room for ``limit`` bytes: a write past it is cut
+    short, and the next one fails with ENOSPC, as a real full disk does."""
+
+    def __init__(self, path: Path, limit: int) -> None:
+        self._file = open(path, "wb", buffering=0)  # noqa: SIM115 - closed by the writer
+        self.limit = limit
+
+    def write(self, data: bytes | memoryview) -> int:
+        allowed = min(len(data), self.limit - self._file.tell())
+        if allowed <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return self._file.write(bytes(data[:allowed]))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._file, name)
+
+
+def full_disk(limit: int) -> Callable[[Path], BinaryIO]:
+    return lambda path: cast(BinaryIO, FullDisk(path, limit))
+
+
+def tone_samples(seconds: float) -> np.ndarray:
+    t = np.arange(int(seconds * 16_000)) / 16_000
+    return np.round(8000 * np.sin(2 * np.pi * 440 * t)).astype(np.int16)
+
+
+def test_disk_full_keeps_whole_samples_under_a_valid_header(tmp_path: Path) -> None:
+    path = tmp_path / "answer.wav"
+    room = HEADER_BYTES + 2 * 16_000 + 1001  # one second, then half a block and a half sample
+    writer = WavWriter(path, 16_000, opener=full_disk(room))
+    data = tone_samples(3.0)
+    with pytest.raises(DiskFull) as caught:
+        for start in range(0, data.size, 800):
+            writer.write(data[start : start + 800])
+    kept = 16_000 + 500
+    assert (caught.value.samples, writer.samples, writer.full) == (kept, kept, True)
+    assert str(caught.value) == (
+        f"disk full: kept 0:01 of the recording in {path}; free some space on that disk"
+    )
+    with pytest.raises(DiskFull):  # nothing more is written once full
+        writer.write(data[:800])
+    assert writer.close() == kept
+    assert path.stat().st_size == HEADER_BYTES + 2 * kept  # the half sample is gone
+    read, rate = sf.read(path, dtype="int16")
+    assert rate == 16_000 and np.array_equal(read, data[:kept])
+
+
+def test_disk_full_before_the_header_keeps_nothing_and_says_so(tmp_path: Path) -> None:
+    with pytest.raises(DiskFull, match=r"disk full: nothing could be recorded in "):
+        WavWriter(tmp_path / "a.wav", 16_000, opener=full_disk(20))
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[tuple[Path, bool]]:
+    """A real 1 MB file system (tmpfs); without the right to mount one, a folder whose
+    recordings are cut off at 1 MB by the injected file above. (folder, really mounted)"""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    mounted = (
+        os.getuid() == 0
+        and shutil.which("mount") is not None
+        and subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(folder)],
+            capture_output=True,
+        ).returncode
+        == 0
+    )
+    if not mounted:
+        patch = pytest.MonkeyPatch()
+        patch.setattr(wav, "open_recording", full_disk(1 << 20))
+    try:
+        yield folder, mounted
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(folder)], check=True)
+        else:
+            patch.undo()
+
+
+def test_a_real_full_file_system_keeps_what_fitted(small_disk: tuple[Path, bool]) -> None:
+    folder, mounted = small_disk
+    if mounted:
+        assert wav.recording_room_s(folder / "recordings") < 5 * 60  # the booth would warn
+    path = folder / "answer.wav"
+    writer = WavWriter(path, 16_000)
+    data = tone_samples(40.0)  # 1.28 MB: more than fits
+    with pytest.raises(DiskFull) as caught:
+        for start in range(0, data.size, 800):
+            writer.write(data[start : start + 800])
+    kept = writer.close()
+    assert kept == caught.value.samples and 16_000 * 20 < kept < data.size
+    read, _ = sf.read(path, dtype="int16")
+    assert np.array_equal(read, data[:kept]), "the header matches the samples written"
+    if mounted:  # the disk stays full: the next recording is refused at once, clearly
+        assert mode(path) == 0o600
+        with pytest.raises(DiskFull, match="nothing could be recorded"):
+            WavWriter(folder / "next.wav", 16_000)
+
+
+def test_the_recorder_reports_a_full_disk_as_the_disk_not_the_microphone(
+    tmp_path: Path,
+) -> None:
+    from audio.recorder import SoundDeviceRecorder
+
+    errors: list[Exception] = []
+    reasons: list[str] = []
+    recorder = SoundDeviceRecorder(on_finished=reasons.append)
+    recorder._writer = WavWriter(tmp_path / "a.wav", 16_000, opener=full_disk(HEADER_BYTES + 3200))
+    recorder._on_error = errors.append
+    block = tone_samples(0.1)
+    recorder._write(block)
+    recorder._write(block)  # past the room
+    assert reasons == ["disk_full"] and recorder.finished.is_set()
+    assert len(errors) == 1 and isinstance(errors[0], DiskFull)
+    assert errors[0].samples == 1600
+
+
+class DiskAwareRecorder(FakeRecorder):
+    """The project's fake microphone, reporting a full disk through ``on_error`` the way
+    :class:`audio.recorder.SoundDeviceRecorder` does."""
+
+    def _deliver(self) -> bool:
+        try:
+            return super()._deliver()
+        except DiskFull as exc:
+            self._end("disk_full")
+            if self._on_error is not None:
+                self._on_error(exc)
+            return False
+
+
+def notices(b: Booth) -> list[str]:
+    return [n.message for n in b.app._notifications]
+
+
+async def test_booth_disk_full_mid_answer_keeps_and_analyses_what_fitted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(wav, "open_recording", full_disk(HEADER_BYTES + 3 * 32_000 + 1))
+    with Store.open() as store:
+        b = booth(store=store, recorder=DiskAwareRecorder(tone(7.0), pace="manual"))
+        async with b.app.run_test(size=SIZE, notifications=True) as pilot:
+            path = await record(b, pilot)
+            await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
+            shown = notices(b)
+        (attempt,) = store.list()
+    assert (
+        f"Disk full: kept 0:03 of your answer in {path}. It is analysed now; free some "
+        "space before the next answer." in shown
+    ), shown
+    assert not any("microphone" in text for text in shown)
+    assert (attempt.status, attempt.duration_s) == ("analysed", 3.0)
+    assert sf.info(path).frames == 3 * 16_000, "the header matches what was kept"
+
+
+async def test_booth_warns_of_low_space_and_refuses_to_start_without_room(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kiosk.ui.screens import recording
+
+    with Store.open() as store:
+        folder = store.recordings_dir()
+        monkeypatch.setattr(recording, "recording_room_s", lambda *_: 120.0)
+        b = booth(store=store)
+        async with b.app.run_test(size=SIZE, notifications=True) as pilot:
+            await record(b, pilot, 1.0)
+            await until(pilot, lambda: any("Low disk space" in t for t in notices(b)))
+        assert (
+            f"Low disk space: about 2:00 of recording fits in {folder}. Free some space "
+            "soon; what is recorded is kept if the disk fills." in notices(b)
+        )
+
+        monkeypatch.setattr(recording, "recording_room_s", lambda *_: 4.0)
+        b = booth(store=store)
+        async with b.app.run_test(size=SIZE) as pilot:
+            await open_first_question(pilot)
+            await pilot.press("space")
+            await until(pilot, lambda: state(b) == "failed")
+            problem = text_of(b.app.screen, "#problem")
+        assert problem.startswith(
+            f"Cannot record: disk full: nothing could be recorded in {folder}"
+        )
+        assert "The microphone is fine" in problem and "plugged in" not in problem
+        assert b.recorder.started == 0
+        assert len(store.list()) == 1, "no row for an answer that could not start"

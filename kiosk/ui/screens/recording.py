@@ -4,6 +4,11 @@ Opening and closing the input stream happen in thread workers; the recorder's ca
 on its audio thread and only touch :class:`LiveInput` (numbers) or post a message. A timer
 polls those numbers at 12 Hz, so the UI redraws at a steady rate however fast audio
 arrives. Whatever happens, what was recorded stays on disk and the user is told where.
+
+The disk is checked before each answer: with room for less than :data:`LOW_SPACE_S` of
+audio the user is warned, with less than :data:`MIN_START_S` recording does not start. If
+the disk fills mid-answer anyway, recording stops, what fitted is kept and analysed, and
+the message says it was the disk, not the microphone.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from kiosk.core.ports import Audio, Recorder, RecordingResult
+from audio.wav import DiskFull, RecordingFileError, recording_room_s
+from kiosk.config import data_dir, private_dir
+from kiosk.core.ports import SAMPLE_RATE, Audio, Recorder, RecordingResult
 from kiosk.core.streaming import Caption
 from kiosk.ui.live import LiveInput, StopRule
 from kiosk.ui.messages import (
@@ -44,6 +51,16 @@ STOP_NOTES = {
     "cap": "Stopped at the time limit (twice the target).",
     "silence": "Stopped after silence.",
 }
+LOW_SPACE_S = 5 * 60.0
+"""Warn when less than this much 16 kHz audio fits on the disk (about 9.6 MB): room for a
+whole answer at the longest targets (3 min) with margin, and time to free space first."""
+MIN_START_S = 10.0
+"""Do not start with room for less than this: the answer would be cut off at once."""
+
+
+def _storage_problem(error: BaseException) -> bool:
+    """Is this the disk (full, read-only, no permission) rather than the microphone?"""
+    return isinstance(error, (RecordingFileError, OSError))
 
 
 class RecordingScreen(BoothScreen):
@@ -116,7 +133,10 @@ class RecordingScreen(BoothScreen):
         history = self.booth.history
         when = self.booth.services.wall_clock()
         try:
+            if not self._room_to_record():
+                return
             self.path, self.attempt = history.begin(self.asked, when, self.practice.session_id)
+            private_dir(self.path.parent)
             recorder = self.booth.services.recorder_factory(self.booth.settings)
             if self.booth.models.loaded:
                 model = self.booth.models.get()
@@ -129,6 +149,29 @@ class RecordingScreen(BoothScreen):
             return
         self._recorder = recorder
         self.post_message(RecordingStarted(self.path))
+
+    def _room_to_record(self) -> bool:
+        """Check the free space where the answer will go (worker thread); False when
+        there is too little to start (the reason is posted)."""
+        store = self.booth.history.store
+        folder = store.recordings_dir() if store is not None else data_dir() / "recordings"
+        try:
+            room = recording_room_s(folder, SAMPLE_RATE)
+        except OSError:
+            return True  # cannot tell: try, and a full disk is handled as it happens
+        if room < MIN_START_S:
+            self.post_message(RecordingFailed(DiskFull(folder / "answer.wav", 0, SAMPLE_RATE)))
+            return False
+        if room < max(LOW_SPACE_S, self.rule.cap_s):
+            self.app.call_from_thread(
+                self.notify,
+                f"Low disk space: about {clock_text(room)} of recording fits in {folder}. "
+                "Free some space soon; what is recorded is kept if the disk fills.",
+                title="Disk space",
+                severity="warning",
+                timeout=10,
+            )
+        return True
 
     def _on_audio(self, block: Audio) -> None:
         """Recorder callback, on the audio thread: meter, silence rule, live transcription."""
@@ -165,6 +208,13 @@ class RecordingScreen(BoothScreen):
 
     def on_recording_failed(self, event: RecordingFailed) -> None:
         self._set_state("failed")
+        if _storage_problem(event.error):
+            self._show_problem(
+                f"Cannot record: {event.error}\n"
+                "The microphone is fine: the recording could not be written to disk. Free "
+                "some space or fix the folder's permissions, then r: try again · esc: back."
+            )
+            return
         self._show_problem(
             f"Cannot record: {event.error}\n"
             "Check that a microphone is plugged in and not in use by another program, or pick "
@@ -215,7 +265,7 @@ class RecordingScreen(BoothScreen):
         if self.state != "recording":
             return
         self._lost_error = event.error
-        self._finish("lost")
+        self._finish("disk_full" if isinstance(event.error, DiskFull) else "lost")
 
     # --- stopping ---------------------------------------------------------------------------
 
@@ -244,6 +294,8 @@ class RecordingScreen(BoothScreen):
         if event.reason == "lost":
             self._set_state("lost")
             self._show_lost(event.result)
+        elif event.reason == "disk_full":
+            self._disk_full(event.result)
         elif event.reason == "cancel":
             self._drop_stream()
             self.notify(f"Answer cancelled. The recording is kept in {event.result.path}")
@@ -252,6 +304,24 @@ class RecordingScreen(BoothScreen):
             if event.reason in STOP_NOTES:
                 self.notify(STOP_NOTES[event.reason], timeout=4)
             self._process(event.result)
+
+    def _disk_full(self, kept: RecordingResult) -> None:
+        """The disk filled mid-answer: analyse what fitted, or say nothing could be kept."""
+        if not kept.samples:
+            self._set_state("failed")
+            self._show_problem(
+                f"Disk full: nothing could be recorded in {kept.path.parent}.\n"
+                "Free some space on that disk, then r: try again · esc: back."
+            )
+            return
+        self.notify(
+            f"Disk full: kept {clock_text(kept.duration)} of your answer in {kept.path}. "
+            "It is analysed now; free some space before the next answer.",
+            title="Disk full",
+            severity="warning",
+            timeout=15,
+        )
+        self._process(kept)
 
     def _show_lost(self, kept: RecordingResult) -> None:
         error = self._lost_error or "device failed"
