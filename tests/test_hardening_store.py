@@ -483,3 +483,74 @@ async def test_booth_warns_of_low_space_and_refuses_to_start_without_room(
         assert "The microphone is fine" in problem and "plugged in" not in problem
         assert b.recorder.started == 0
         assert len(store.list()) == 1, "no row for an answer that could not start"
+
+
+# --- 5. a recovered answer is analysed from the booth, like any other ---------------------
+
+
+async def test_booth_offers_recovered_answers_for_analysis_with_one_key(tmp_path: Path) -> None:
+    from audio.files import write_wav
+    from kiosk.ui.screens.home import HomeScreen
+    from tests.support.store import interrupted_attempt
+    from tests.test_ui_support import question
+
+    asked = question()  # zh-project, target 4-8 s
+    clip = tmp_path / "clip.wav"
+    write_wav(clip, tone(7.0))
+    with Store.open() as store:
+        attempt_id = interrupted_attempt(store, asked, clip)
+        b = booth(store=store)
+        async with b.app.run_test(size=SIZE, notifications=True) as pilot:
+            await pilot.app.workers.wait_for_complete()
+            await until(pilot, lambda: b.app.recovered == (attempt_id,))
+            assert (
+                "1 answer recovered from an interrupted session — press a on the home screen "
+                "to analyse it"
+            ) in notices(b)
+            home = b.app.screen
+            assert isinstance(home, HomeScreen)
+            assert home.check_action("analyse_recovered", ()) is True
+            await pilot.press("a")
+            await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
+            assert text_of(b.app.screen, "#report-question") == asked.text
+            await pilot.press("h")
+            await until(pilot, lambda: isinstance(b.app.screen, HomeScreen))
+            await pilot.pause()
+            assert b.app.recovered == ()
+            assert home.check_action("analyse_recovered", ()) is False
+        attempt = store.get(attempt_id)
+        report = store.report(attempt_id)
+    # Through the booth's own pipeline: the fake model heard the whole recording.
+    assert [(c.samples, c.language) for c in b.transcriber.calls] == [(7 * 16_000, "zh")]
+    assert attempt.status == "analysed" and attempt.length_verdict is not None
+    assert (attempt.target_low, attempt.target_high) == (4.0, 8.0)
+    assert report is not None and report.question_text == asked.text
+
+
+async def test_booth_names_skipped_links_and_never_fails_recovery_silently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open() as store:
+        folder = store.recordings_dir()
+        _wav(folder / "20261120T101010Z-good.wav", 0.5)
+        (folder / "20261120T121212Z-dangling.wav").symlink_to(tmp_path / "gone.wav")
+        b = booth(store=store)
+        async with b.app.run_test(size=SIZE, notifications=True) as pilot:
+            await pilot.app.workers.wait_for_complete()
+            await until(pilot, lambda: len(b.app.recovered) == 1)
+            shown = notices(b)
+        assert any(t.startswith("1 answer recovered from an interrupted session") for t in shown)
+        assert (
+            f"skipped recordings/20261120T121212Z-dangling.wav: a link to {tmp_path / 'gone.wav'}"
+            ", which does not exist; remove the link"
+        ) in shown
+
+        def broken(_: Store) -> None:
+            raise ValueError("something unexpected")
+
+        monkeypatch.setattr("kiosk.recovery.recover", broken)
+        b = booth(store=store)
+        async with b.app.run_test(size=SIZE, notifications=True) as pilot:
+            await pilot.app.workers.wait_for_complete()
+            await until(pilot, lambda: bool(notices(b)))
+            assert notices(b) == ["Could not check for interrupted answers: something unexpected"]

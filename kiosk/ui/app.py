@@ -34,6 +34,7 @@ from kiosk.ui.services import (
 )
 
 if TYPE_CHECKING:
+    from kiosk.recovery import RecoverySummary
     from kiosk.store import Store
 
 
@@ -70,6 +71,8 @@ class KioskApp(App[int]):
         self.seed = seed
         self.tts_muted = not settings.tts
         self.voice_problem: str | None = None
+        self.recovered: tuple[int, ...] = ()
+        """Recovered answers waiting for analysis (``a`` on the home screen), oldest first."""
 
     def on_mount(self) -> None:
         for text in self.startup_warnings:
@@ -79,8 +82,8 @@ class KioskApp(App[int]):
 
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
     def _recover(self) -> None:
-        """Repair answers cut off by a crash last time, and say so."""
-        from kiosk.recovery import recover
+        """Repair answers cut off by a crash last time, and say so (never silently fail)."""
+        from kiosk.recovery import pending_analysis, recover
 
         store = self.history.store
         assert store is not None
@@ -88,11 +91,63 @@ class KioskApp(App[int]):
             self.post_message(HistoryProblem(notice.message))
         try:
             summary = recover(store)
-        except KioskError as exc:
-            self.post_message(HistoryProblem(f"Could not check for interrupted answers: {exc}"))
+            pending = tuple(a.id for a in pending_analysis(store))
+        except Exception as exc:  # a bug or an unusable history: say it, practise on
+            text = str(exc) or type(exc).__name__
+            self.call_from_thread(
+                self.notify,
+                f"Could not check for interrupted answers: {text}",
+                title="History",
+                severity="error",
+                timeout=15,
+            )
             return
-        if summary.message:
-            self.call_from_thread(self.notify, f"{summary.message} (see: kiosk history)")
+        self.call_from_thread(self._recovered, summary, pending)
+
+    def _recovered(self, summary: RecoverySummary, pending: tuple[int, ...]) -> None:
+        """On the UI thread: each skipped entry, then what was recovered and the key."""
+        for line in summary.skipped:
+            self.notify(line, title="Recordings", severity="warning", timeout=15)
+        self.recovered = pending
+        if pending:
+            them = "it" if len(pending) == 1 else "them"
+            waiting = f"{len(pending)} recovered answer{'s' if len(pending) != 1 else ''}"
+            head = summary.message or f"{waiting} not analysed yet"
+            self.notify(f"{head} — press a on the home screen to analyse {them}", timeout=15)
+        elif summary.message:
+            self.notify(summary.message, timeout=10)
+        self.screen.refresh_bindings()
+
+    def refresh_recovered(self) -> None:
+        """Re-read which recovered answers still wait for analysis."""
+        from kiosk.recovery import pending_analysis
+
+        store = self.history.store
+        if store is None:
+            return
+        try:
+            self.recovered = tuple(a.id for a in pending_analysis(store))
+        except KioskError:
+            self.recovered = ()
+
+    def analyse_recovered(self) -> None:
+        """Analyse the oldest recovered answer through the same screen and pipeline as a
+        just-recorded one; its report is saved with the attempt."""
+        from kiosk.ui.recovered import recovered_answer
+        from kiosk.ui.screens.processing import ProcessingScreen
+
+        self.refresh_recovered()
+        store = self.history.store
+        if store is None or not self.recovered:
+            self.notify("No recovered answers are waiting for analysis.")
+            return
+        try:
+            attempt = store.get(self.recovered[0])
+            practice, asked, result = recovered_answer(store, attempt, self.settings.language)
+        except KioskError as exc:
+            self.notify(str(exc), title="Cannot analyse", severity="error", timeout=10)
+            return
+        self.push_screen(ProcessingScreen(practice, asked, result, attempt.id))
 
     def _history_warning(self, text: str) -> None:
         """Called from any thread; shown once on the UI thread."""

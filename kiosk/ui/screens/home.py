@@ -72,6 +72,7 @@ class HomeScreen(BoothScreen):
         Binding("h", "history", "History"),
         Binding("p", "progress", "Progress"),
         Binding("s", "settings", "Settings"),
+        Binding("a", "analyse_recovered", "Analyse recovered"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -188,6 +189,18 @@ class HomeScreen(BoothScreen):
             session = self.booth.history.begin_session(practice.title)
             practice = replace(practice, session_id=session)
         self.booth.ask(practice, replace=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "analyse_recovered":  # shown only while recovered answers wait
+            return bool(self.booth.recovered)
+        return True
+
+    def on_screen_resume(self) -> None:
+        self.booth.refresh_recovered()  # one may just have been analysed
+        self.refresh_bindings()
+
+    def action_analyse_recovered(self) -> None:
+        self.booth.analyse_recovered()
 
     def action_language(self) -> None:
         i = LANGUAGES.index(self.language)
