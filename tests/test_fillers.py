@@ -6,8 +6,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.core.fillers import find_fillers, transcript_units, word_units
-from kiosk.core.transcript import Word
+from kiosk.core.fillers import (
+    COUNTED_ROLES,
+    Neighbour,
+    find_fillers,
+    particle_role,
+    scan_fillers,
+    transcript_units,
+    word_units,
+)
+from kiosk.core.metrics import compute_metrics
+from kiosk.core.transcript import Span, Transcript, Word
 
 
 def words(*tokens: str, step: float = 0.3) -> list[Word]:
@@ -165,3 +174,117 @@ def test_fillers_point_at_real_words(tokens: list[str], pauses: set[int]) -> Non
             assert 0 <= s < e <= len(ws[w].text)
     starts = [f.words[0] for f in result]
     assert starts == sorted(starts)
+
+
+# --- 啊: hesitation or sentence particle, decided by its neighbours -----------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "role"),
+    [
+        ("edge", "word", "start"),
+        ("edge", "edge", "start"),
+        ("pause", "word", "after_pause"),
+        ("punct", "word", "after_punct"),
+        ("punct", "punct", "after_punct"),
+        ("filler", "word", "after_filler"),
+        ("word", "edge", "end_of_sentence"),
+        ("word", "pause", "end_of_sentence"),
+        ("word", "punct", "end_of_sentence"),
+        ("word", "filler", "end_of_sentence"),
+        ("word", "word", "inside_sentence"),
+    ],
+)
+def test_particle_role_branches(before: Neighbour, after: Neighbour, role: str) -> None:
+    assert particle_role(before, after) == role
+    assert (role in COUNTED_ROLES) == (before != "word")
+
+
+def spoken(*pieces: str | float) -> Transcript:
+    """A Mandarin transcript from tokens and silences: each token lasts 0.3 s, a number is
+    a silence of that many seconds (a gap between two VAD speech spans)."""
+    ws: list[Word] = []
+    spans: list[Span] = []
+    t = 0.5
+    start = t
+    for piece in pieces:
+        if isinstance(piece, float):
+            spans.append(Span(start, t))
+            t += piece
+            start = t
+            continue
+        ws.append(Word(piece, t, t + 0.3))
+        t += 0.3
+    spans.append(Span(start, t))
+    return Transcript("zh", t + 0.5, tuple(ws), tuple(spans))
+
+
+@pytest.mark.parametrize(
+    ("pieces", "counted", "possible"),
+    [
+        # 1. start of the answer
+        (("啊", "我们", "做了", "推荐"), 1, []),
+        # 2. after a silence the VAD heard (no punctuation, same tokens as in 6.)
+        (("我们", 1.2, "啊", "这个", "方案"), 1, []),
+        # 3. after clause punctuation, in its own token or inside one
+        (("我们", "，", "啊", "这个"), 1, []),
+        (("好的，啊，", "这个"), 1, []),
+        # 4. after a hesitation sound, or after a 啊 that counted
+        (("我们", "嗯啊", "这个"), 1, []),
+        (("啊", "啊", "我们"), 2, []),
+        # 5. a word before, the end / a silence / punctuation after: sentence particle
+        (("好啊",), 0, ["end_of_sentence"]),
+        (("是", "啊", 1.0, "我们", "继续"), 0, ["end_of_sentence"]),
+        (("对啊，", "我们"), 0, ["end_of_sentence"]),
+        # 6. a word on both sides: a particle inside the clause
+        (("我们", "啊", "这个", "方案"), 0, ["inside_sentence"]),
+    ],
+)
+def test_particle_in_synthetic_transcripts(
+    pieces: tuple[str | float, ...], counted: int, possible: list[str]
+) -> None:
+    m = compute_metrics(spoken(*pieces))
+    assert m.fillers.by_word.get("啊", 0) == counted
+    assert [p.reason for p in m.fillers.possible] == possible
+    for p in m.fillers.possible:
+        word = spoken(*pieces).words[p.word]
+        assert word.text[p.chars[0] : p.chars[1]] == "啊"
+        assert (p.start, p.end) == (word.start, word.end)
+
+
+@pytest.mark.parametrize(
+    "split",
+    [
+        ("我们", "做得", "好啊", "。"),
+        ("我们", "做得", "好", "啊", "。"),
+        ("我们做得好啊。",),
+        ("我们做得", "好啊。"),
+    ],
+)
+def test_particle_does_not_depend_on_how_tokens_are_cut(split: tuple[str, ...]) -> None:
+    fillers, possible = scan_fillers(words(*split), "zh")
+    assert fillers == ()
+    assert [p.reason for p in possible] == ["end_of_sentence"]
+
+
+def test_the_same_words_and_times_always_give_the_same_call() -> None:
+    """With or without VAD spans, a silence in the times decides the same way."""
+    ws = (
+        Word("我们", 0.0, 0.4),
+        Word("啊", 1.6, 1.9),
+        Word("这个", 1.9, 2.2),
+        Word("方案", 2.2, 2.5),
+    )
+    with_vad = Transcript("zh", 2.5, ws, (Span(0.0, 0.45), Span(1.55, 2.5)))
+    from_word_gaps = Transcript("zh", 2.5, ws)
+    results = {
+        (m.fillers.total, m.fillers.possible)
+        for m in map(compute_metrics, (with_vad, from_word_gaps, with_vad, from_word_gaps))
+    }
+    assert results == {(1, ())}
+
+
+def test_a_loop_of_particles_counts_once_wherever_it_falls() -> None:
+    fillers, possible = scan_fillers(words("好", "啊", "啊", "啊", "我们"), "zh")
+    assert [(f.text, f.repeats) for f in fillers] == [("啊", 3)]
+    assert possible == ()

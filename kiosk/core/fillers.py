@@ -6,8 +6,12 @@ filler sits *outside* the syntax of the clause, so the rules look at its positio
 
 * **hard** fillers (嗯, 呃, um, uh …) are never words, so they always count — except the
   few that are also characters of common words (额度, 感恩), which need a clause boundary;
-* **啊** counts only clause-initially: at the start, after a comma-like mark, a pause or
-  another filler ("啊，", "，啊，"); after a word it is the particle of "好啊";
+* **啊** is decided by :func:`particle_role` from what is right before and right after it
+  (start/end, punctuation, a pause, a hesitation sound, a word): clause-initially it is a
+  hesitation and counts ("啊，", "，啊，", "⏸ 啊"); after a word it is the particle of
+  "好啊" and does not count, but is kept as a *possible* filler with its reason;
+* no Mandarin filler is ever read inside a token that also holds Latin letters or digits
+  ("啊Ｇ", "嗯AI"): such tokens are transcriber junk or code-switched words, not hesitation;
 * **soft** fillers (那个, 就是说, you know, like …) count only when set off on both sides
   (start/end, punctuation, pauses, other fillers) or immediately repeated ("那个那个");
 * three or more identical fillers in a row are a decoding loop of the transcriber, not
@@ -32,6 +36,25 @@ from kiosk.core.transcript import Word, is_han
 
 UnitKind = Literal["han", "latin", "punct", "pause"]
 FillerKind = Literal["hard", "soft"]
+Neighbour = Literal["edge", "pause", "punct", "filler", "word"]
+"""What sits right before or after a 啊: the start/end of the answer, a silent pause,
+clause punctuation, a hesitation sound (嗯, or a 啊 that counted), or a word."""
+ParticleRole = Literal[
+    "start", "after_pause", "after_punct", "after_filler", "end_of_sentence", "inside_sentence"
+]
+"""Why a 啊 was or was not counted (see :func:`particle_role`)."""
+COUNTED_ROLES: frozenset[ParticleRole] = frozenset(
+    {"start", "after_pause", "after_punct", "after_filler"}
+)
+ROLE_WORDS: dict[ParticleRole, str] = {
+    "start": "start of the answer",
+    "after_pause": "after a pause",
+    "after_punct": "start of a clause",
+    "after_filler": "after another filler",
+    "end_of_sentence": "end of a sentence",
+    "inside_sentence": "inside a sentence",
+}
+"""Each role in words a user understands (the reports show the uncounted ones)."""
 
 ZH_HARD = frozenset("嗯恩呃额唔诶欸哎呣")
 """Mandarin hesitation sounds. 啊 is handled apart (it is also a particle)."""
@@ -86,6 +109,23 @@ class Filler:
     @property
     def is_loop(self) -> bool:
         return self.repeats >= 3
+
+
+@dataclass(frozen=True, slots=True)
+class PossibleFiller:
+    """A filler string the rules did not count, and why: a 啊 right after a word is most
+    likely the sentence particle ("好啊"), but a listener may have heard a hesitation.
+
+    ``word`` and ``chars`` locate it in the transcript (character offsets in that word's
+    original text); ``reason`` is a :data:`ParticleRole` that does not count.
+    """
+
+    text: str
+    reason: ParticleRole
+    word: int
+    chars: tuple[int, int]
+    start: float
+    end: float
 
 
 def _char_kind(ch: str) -> UnitKind | None:
@@ -186,6 +226,79 @@ def _is_boundary(units: Sequence[Unit], k: int) -> bool:
     return u.kind == "pause" or (u.kind == "punct" and u.text in _CLAUSE_PUNCT)
 
 
+def particle_role(before: Neighbour, after: Neighbour) -> ParticleRole:
+    """Is this 啊 a hesitation (counted) or the sentence particle (not counted)?
+
+    Decided only by its two neighbours, in this order:
+
+    1. nothing before it (start of the answer) → ``start``, counted;
+    2. a silent pause before it → ``after_pause``, counted;
+    3. clause punctuation before it (``，啊``) → ``after_punct``, counted;
+    4. a hesitation sound before it (``嗯啊``, or a 啊 that counted) → ``after_filler``,
+       counted;
+    5. a word before it and, after it, the end, a pause, punctuation or a hesitation
+       sound → ``end_of_sentence``: the particle of "好啊。", not counted;
+    6. a word on both sides (``我们啊这个``) → ``inside_sentence``: a particle inside the
+       clause, not counted.
+
+    The uncounted ones are reported as possible fillers, with their role.
+    """
+    if before == "edge":
+        return "start"
+    if before == "pause":
+        return "after_pause"
+    if before == "punct":
+        return "after_punct"
+    if before == "filler":
+        return "after_filler"
+    return "inside_sentence" if after == "word" else "end_of_sentence"
+
+
+def latin_words(units: Sequence[Unit]) -> frozenset[int]:
+    """Indices of the word tokens holding Latin letters or digits: no Mandarin filler is
+    ever read inside one ("啊Ｇ", "嗯AI" are transcriber junk or code-switching)."""
+    return frozenset(u.word for u in units if u.kind == "latin")
+
+
+def _neighbour(units: Sequence[Unit], k: int, hesitations: Collection[int]) -> Neighbour:
+    """What unit ``k`` is, seen from a 啊 next to it."""
+    if k < 0 or k >= len(units):
+        return "edge"
+    u = units[k]
+    if u.kind == "pause":
+        return "pause"
+    if k in hesitations:
+        return "filler"
+    if u.kind == "punct":
+        return "punct" if u.text in _CLAUSE_PUNCT else "word"
+    return "word"
+
+
+def particle_roles(units: Sequence[Unit]) -> dict[int, ParticleRole]:
+    """The role of every 啊 unit (by unit index), left to right; see :func:`particle_role`.
+
+    A 啊 inside a token that also holds Latin letters or digits is left out: it is never a
+    Mandarin filler.
+    """
+    mixed = latin_words(units)
+    hesitations = {
+        k
+        for k, u in enumerate(units)
+        if u.kind == "han" and u.word not in mixed and _hard_at(units, k) is not None
+    }
+    roles: dict[int, ParticleRole] = {}
+    for k, u in enumerate(units):
+        if u.kind != "han" or u.text != PARTICLE or u.word in mixed:
+            continue
+        role = particle_role(
+            _neighbour(units, k - 1, hesitations), _neighbour(units, k + 1, hesitations)
+        )
+        roles[k] = role
+        if role in COUNTED_ROLES:
+            hesitations.add(k)
+    return roles
+
+
 @dataclass(frozen=True, slots=True)
 class _Hit:
     first: int
@@ -198,12 +311,17 @@ class _Hit:
 def _candidates(units: Sequence[Unit], language: str) -> list[_Hit]:
     """Every unit run that matches a lexicon entry, before position rules (greedy, left→right)."""
     lexicon = _lexicon(language)
+    mixed = latin_words(units)
     hits: list[_Hit] = []
     k = 0
     while k < len(units):
         soft = _match_soft(units, k, lexicon)
         hard = _hard_at(units, k)
-        if hard is not None:
+        if units[k].kind == "han" and any(
+            u.word in mixed for u in units[k : k + (soft[0] if soft else 1)]
+        ):
+            k += 1  # a Mandarin filler is never read inside a token with Latin or digits
+        elif hard is not None:
             hits.append(_Hit(k, 1, hard, "hard"))
             k += 1
         elif units[k].kind == "han" and units[k].text == PARTICLE:
@@ -217,7 +335,9 @@ def _candidates(units: Sequence[Unit], language: str) -> list[_Hit]:
     return hits
 
 
-def _accept(units: Sequence[Unit], hits: Sequence[_Hit]) -> list[_Hit]:
+def _accept(
+    units: Sequence[Unit], hits: Sequence[_Hit], roles: dict[int, ParticleRole]
+) -> list[_Hit]:
     """Keep the candidates in filler position (see the module docstring)."""
     kept: list[_Hit] = []
     for n, h in enumerate(hits):
@@ -233,7 +353,7 @@ def _accept(units: Sequence[Unit], hits: Sequence[_Hit]) -> list[_Hit]:
         if h.repeats >= 3:
             ok = True
         elif h.text == PARTICLE:
-            ok = left_ok
+            ok = roles.get(h.first) in COUNTED_ROLES
         elif h.kind == "hard":
             ok = True
         else:
@@ -298,15 +418,35 @@ def _to_filler(units: Sequence[Unit], words: Sequence[Word], hit: _Hit) -> Fille
     )
 
 
-def find_fillers(
+def scan_fillers(
     words: Sequence[Word], language: str = "auto", pauses_before: Collection[int] = ()
-) -> tuple[Filler, ...]:
-    """The fillers in ``words``, in order.
+) -> tuple[tuple[Filler, ...], tuple[PossibleFiller, ...]]:
+    """The fillers in ``words`` in order, and the possible fillers that were not counted.
 
     ``language`` picks the lexicons ("zh", "en"; anything else uses both, as code-switched
     answers need). ``pauses_before`` holds indices of words preceded by a silent pause,
-    which count as clause boundaries.
+    which count as clause boundaries. The same words and pauses always give the same
+    result: every decision is a function of the units and their neighbours.
     """
     units = transcript_units(words, pauses_before)
-    hits = _accept(units, _merge_loops(units, _candidates(units, language)))
-    return tuple(_to_filler(units, words, h) for h in hits)
+    roles = particle_roles(units)
+    hits = _accept(units, _merge_loops(units, _candidates(units, language)), roles)
+    fillers = tuple(_to_filler(units, words, h) for h in hits)
+    counted = {u for h in hits for u in range(h.first, h.first + h.count)}
+    possible = tuple(
+        PossibleFiller(PARTICLE, role, units[k].word, units[k].chars, *_times(words[units[k].word]))
+        for k, role in roles.items()
+        if role not in COUNTED_ROLES and k not in counted
+    )
+    return fillers, possible
+
+
+def _times(w: Word) -> tuple[float, float]:
+    return w.start, w.end
+
+
+def find_fillers(
+    words: Sequence[Word], language: str = "auto", pauses_before: Collection[int] = ()
+) -> tuple[Filler, ...]:
+    """The fillers in ``words``, in order (see :func:`scan_fillers`)."""
+    return scan_fillers(words, language, pauses_before)[0]

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from kiosk.core.fillers import Filler, find_fillers, transcript_units
+from kiosk.core.fillers import Filler, PossibleFiller, scan_fillers, transcript_units
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
 
@@ -48,9 +48,11 @@ BANDS: dict[str, tuple[float, float]] = {
 class Pace:
     """Speaking rate. ``value`` is over speaking time (VAD), ``span_value`` first→last word.
 
-    The ``verdict`` compares ``span_value`` with the band: the published rates the bands
-    come from are measured over whole utterances, short pauses included, while ``value``
-    (pauses of a quarter second and more removed) reads 10–35 % higher.
+    ``span_value`` is the **headline** pace (:attr:`headline`), the one every report,
+    listing and chart shows first, and the one the ``verdict`` compares with the band: the
+    published rates the bands come from are measured over whole utterances, short pauses
+    included, while ``value`` (pauses of a quarter second and more removed) reads 10–35 %
+    higher. ``value`` is shown only as the secondary "while speaking" figure.
     """
 
     value: float
@@ -60,10 +62,19 @@ class Pace:
     band: tuple[float, float]
     verdict: PaceVerdict
 
+    @property
+    def headline(self) -> float:
+        """The pace shown first everywhere and judged by the bands: first word to last."""
+        return self.span_value
+
 
 @dataclass(frozen=True, slots=True)
 class FillerStats:
-    """Fillers found; ``total`` is a lower bound (see :data:`MISSED_FILLER_FRACTION`)."""
+    """Fillers found; ``total`` is a lower bound (see :data:`MISSED_FILLER_FRACTION`).
+
+    ``possible`` are filler strings the rules did not count (a 啊 after a word), shown to
+    the user as "possible fillers not counted" with their reason.
+    """
 
     total: int
     per_minute: float
@@ -71,6 +82,7 @@ class FillerStats:
     by_word: dict[str, int]
     items: tuple[Filler, ...]
     loops: int
+    possible: tuple[PossibleFiller, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,13 +189,12 @@ def compute_pace(t: Transcript, speaking_s: float, span_s: float) -> Pace:
     unit = pace_unit(t.language, han, latin)
     count = han + latin
     value, span_value = _rate(count, speaking_s), _rate(count, span_s)
-    judged = span_value if span_s > 0 else value
     low, high = BANDS[unit]
-    verdict: PaceVerdict
+    pace = Pace(value, span_value, unit, count, (low, high), "no_speech")
     if count == 0 or speaking_s <= 0:
-        verdict = "no_speech"
-    else:
-        verdict = "slow" if judged < low else "fast" if judged > high else "comfortable"
+        return pace
+    judged = pace.headline
+    verdict: PaceVerdict = "slow" if judged < low else "fast" if judged > high else "comfortable"
     return Pace(value, span_value, unit, count, (low, high), verdict)
 
 
@@ -217,7 +228,7 @@ def find_pauses(t: Transcript, threshold: float = PAUSE_THRESHOLD_S) -> PauseSta
 def compute_fillers(
     t: Transcript, pauses: PauseStats, speaking_s: float, units: int
 ) -> FillerStats:
-    items = find_fillers(t.words, t.language, {p.before_word for p in pauses.items})
+    items, possible = scan_fillers(t.words, t.language, {p.before_word for p in pauses.items})
     total = len(items)
     return FillerStats(
         total=total,
@@ -226,6 +237,7 @@ def compute_fillers(
         by_word=dict(Counter(f.text for f in items).most_common()),
         items=items,
         loops=sum(f.is_loop for f in items),
+        possible=possible,
     )
 
 
