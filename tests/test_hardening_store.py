@@ -554,3 +554,47 @@ async def test_booth_names_skipped_links_and_never_fails_recovery_silently(
             await pilot.app.workers.wait_for_complete()
             await until(pilot, lambda: bool(notices(b)))
             assert notices(b) == ["Could not check for interrupted answers: something unexpected"]
+
+
+# --- 4. everything holding the user's voice or words is theirs alone ----------------------
+
+
+def _modes(root: Path) -> dict[str, int]:
+    found = {".": mode(root)}
+    for path in sorted(root.rglob("*")):
+        found[str(path.relative_to(root))] = mode(path)
+    return found
+
+
+def test_after_a_session_every_file_is_0600_in_0700_folders(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kiosk import terminal
+    from kiosk.recovery import recover
+
+    old_umask = os.umask(0o022)  # the usual umask: files 0644 and folders 0755 by default
+    try:
+        root = data_dir()
+        (root / "recordings").mkdir(parents=True)  # left by an older kiosk, world-readable
+        for folder in (root, root / "recordings"):
+            folder.chmod(0o755)
+        old = root / "recordings" / "20261101T080000Z-old.wav"
+        _wav(old, 0.5)
+        old.chmod(0o644)
+
+        monkeypatch.setattr(terminal.os, "isatty", lambda fd: True)
+        with Store.open() as store:
+            analysed_answer(store)
+            with terminal.native_stderr_to(root / "logs" / "native.log"):
+                os.write(2, b"ALSA lib pcm.c: something native\n")
+            recover(store)  # what every start does: adopts and tightens the old recording
+            while_open = _modes(root)
+        after = _modes(root)
+    finally:
+        os.umask(old_umask)
+    assert {f"{DB_NAME}-wal", f"{DB_NAME}-shm", "logs/native.log"} <= set(while_open)
+    assert len([name for name in while_open if name.endswith(".wav")]) == 2
+    for modes in (while_open, after):
+        for name, bits in modes.items():
+            want = 0o700 if (root / name).is_dir() else 0o600
+            assert bits == want, f"{name}: {bits:o}"
