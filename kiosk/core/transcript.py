@@ -69,6 +69,36 @@ class Transcript:
         return not self.words
 
 
+FULLWIDTH_KEPT = "！（），：；？"
+"""Full-width forms that are Chinese punctuation and stay as they are in Mandarin text
+(。 and 、 are not full-width forms of ASCII and are never touched either)."""
+IDEOGRAPHIC_SPACE = "\u3000"
+_FOLD = str.maketrans(
+    {
+        **{
+            chr(code): chr(code - 0xFEE0)
+            for code in range(0xFF01, 0xFF5F)
+            if chr(code) not in FULLWIDTH_KEPT
+        },
+        IDEOGRAPHIC_SPACE: " ",
+    }
+)
+
+
+def fold_width(text: str) -> str:
+    """Full-width Latin letters, digits and symbols (U+FF01–U+FF5E) and the ideographic
+    space (U+3000) as their ASCII forms: ``"你们可以１听到"`` → ``"你们可以1听到"``,
+    ``"啊Ｇ"`` → ``"啊G"``.
+
+    Whisper sometimes writes them inside Mandarin; they are the same letters and digits,
+    and the ASCII forms count, search and read the same everywhere. Chinese punctuation is
+    kept: the full-width ``！（），：；？`` (:data:`FULLWIDTH_KEPT`) and ``。、「」《》…``,
+    which are not forms of ASCII at all. Each character maps to exactly one character, so
+    offsets into the text stay valid; folding twice changes nothing.
+    """
+    return text.translate(_FOLD)
+
+
 def is_han(ch: str) -> bool:
     """True for a CJK unified ideograph (the characters Mandarin pace is counted in)."""
     return "CJK UNIFIED IDEOGRAPH" in unicodedata.name(ch, "") or (
