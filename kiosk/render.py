@@ -13,8 +13,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from kiosk.core.figures import (
+    clock_text,
+    fillers_text,
+    pace_text,
+    speaking_pace_text,
+    target_text,
+)
 from kiosk.core.metrics import Metrics
-from kiosk.core.report import Report, segments
+from kiosk.core.report import Report, possible_fillers_text, segments
 
 VERDICT_STYLE = {
     "comfortable": "green",
@@ -37,10 +44,6 @@ def _verdict(v: str | None) -> Text:
     return Text(v.replace("_", " "), style=VERDICT_STYLE.get(v, ""))
 
 
-def _num(x: float) -> str:
-    return f"{x:.0f}" if abs(x) >= 10 else f"{x:.1f}"
-
-
 def summary_table(m: Metrics) -> Table:
     """One row per metric: value, detail and a colour-coded verdict."""
     table = Table(show_header=True, header_style="bold", expand=False)
@@ -49,21 +52,26 @@ def summary_table(m: Metrics) -> Table:
     table.add_column("detail")
     table.add_column("verdict")
     length = m.length
-    target = f"target {length.target}" if length.target else "no target"
-    table.add_row("length", f"{length.duration_s:.1f} s", target, _verdict(length.verdict))
+    target = (
+        f"target {target_text(length.target.low, length.target.high)}"
+        if length.target
+        else "no target"
+    )
+    table.add_row("length", clock_text(length.duration_s), target, _verdict(length.verdict))
     low, high = m.pace.band
     table.add_row(
         "pace",
-        f"{_num(m.pace.span_value)} {m.pace.unit}",
-        f"comfortable {low:g}–{high:g}; {_num(m.pace.value)} while speaking",
+        pace_text(m.pace.headline, m.pace.unit),
+        f"first to last word; comfortable {low:g}–{high:g}; {speaking_pace_text(m.pace.value)}",
         _verdict(m.pace.verdict),
     )
-    by_word = ", ".join(f"{k}×{v}" for k, v in m.fillers.by_word.items()) or "none heard"
+    by_word = ", ".join(f"{k}×{v}" for k, v in m.fillers.by_word.items())
+    by_word = f"{by_word} " if by_word else ""
     loops = f"; {m.fillers.loops} transcriber loop(s)" if m.fillers.loops else ""
     table.add_row(
         "fillers",
-        f"at least {m.fillers.total}",
-        f"{by_word} ({m.fillers.per_minute:.1f}/min){loops}",
+        fillers_text(m.fillers.total),
+        f"{by_word}({m.fillers.per_minute:.1f}/min){loops}",
         Text(""),
     )
     p = m.pauses
@@ -74,9 +82,6 @@ def summary_table(m: Metrics) -> Table:
         Text(""),
     )
     table.add_row("first word", f"{p.time_to_first_word_s:.1f} s", "silence before speaking", "")
-    if m.long_words:
-        held = ", ".join(w.text for w in m.long_words[:6])
-        table.add_row("held words", str(len(m.long_words)), f"possible hesitations: {held}", "")
     return table
 
 
@@ -105,6 +110,9 @@ def render_report(report: Report) -> RenderableType:
         parts.append(Text("No speech detected.", style="bold red"))
         return Group(*parts)
     parts.append(summary_table(report.metrics))
+    possible = possible_fillers_text(report.metrics)
+    if possible:
+        parts.append(Text(possible))
     parts.append(Panel(transcript_text(report), title="transcript", title_align="left"))
     parts.append(
         Text(

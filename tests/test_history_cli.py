@@ -73,8 +73,9 @@ def test_list_table_and_filters(
     assert main(["history", "list"]) == 0
     out = capsys.readouterr().out
     zh_row = next(line for line in out.splitlines() if RAG.text in line and "too long" in line)
-    assert "200 字/分" in zh_row and "1 (13.3/m)" in zh_row and "0:05" in zh_row
-    assert "Tell me about yourself." in out and "wpm" in out
+    # the headline pace (first to last word) and the answer's length, as in its report
+    assert "205 chars/min" in zh_row and "1 (13.3/m)" in zh_row and "0:04" in zh_row
+    assert "Tell me about yourself." in out and "words/min" in out
     assert "recorded" in out  # the answer not analysed yet says so instead of a verdict
 
     assert main(["history", "--question", INTRO.id, "--json"]) == 0

@@ -37,6 +37,8 @@ EXPORT_FIELDS = (
     "target_low",
     "target_high",
     "duration_s",
+    "answer_s",
+    "pace",
     "pace_value",
     "pace_unit",
     "fillers_total",
@@ -112,22 +114,25 @@ def _when(iso: str) -> str:
 
 
 def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
+    from kiosk.core.figures import clock_text
+
+    return clock_text(seconds)
 
 
-_OTHER_COLUMNS_WIDTH = 72
+_OTHER_COLUMNS_WIDTH = 76
 """Cells taken by every column but the question, with padding (ids up to 9999)."""
-SHORT_UNITS = {"chars/min": "字/分", "words/min": "wpm"}
+
+
+def _length(a: Attempt) -> str:
+    """The answer's length as its report shows it (the recording's when not analysed)."""
+    return _duration(a.answer_s)
 
 
 def _pace(a: Attempt) -> str:
-    if a.pace_value is None:
-        return "—"
-    unit = SHORT_UNITS.get(a.pace_unit or "", a.pace_unit or "")
-    return f"{a.pace_value:.0f} {unit}".strip()
+    """The headline pace (first to last word), written as in every report."""
+    from kiosk.core.figures import pace_text
+
+    return pace_text(a.pace, a.pace_unit)
 
 
 def _fillers(a: Attempt) -> str:
@@ -176,7 +181,7 @@ def _list(args: argparse.Namespace) -> int:
             _when(a.created_at),
             question,
             a.language or "—",
-            _duration(a.duration_s),
+            _length(a),
             _pace(a),
             _fillers(a),
             verdict.replace("_", " "),
@@ -298,10 +303,12 @@ def _analyse_recovered(store: Store, model_dir: Path | None) -> int:
             failures += 1  # left as "recovered" so it can be tried again
             print(f"  answer {attempt.id}: {exc}")
             continue
-        m = report.metrics
+        from kiosk.core.report import figures
+
+        shown = figures(report.metrics)
         print(
-            f"  answer {attempt.id}: analysed — {m.pace.value:.0f} {m.pace.unit}, "
-            f"{m.fillers.total} fillers; see  kiosk history show {attempt.id}"
+            f"  answer {attempt.id}: analysed — {shown['length']}, {shown['pace']}, "
+            f"fillers {shown['fillers']}; see  kiosk history show {attempt.id}"
         )
     return 1 if failures else 0
 

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from kiosk.core.figures import clock_text
 from kiosk.core.report import Report
 from kiosk.core.target import Target
 from kiosk.core.transcript import join_words
@@ -96,8 +97,7 @@ def cue(elapsed: float, target_s: float) -> Cue:
 def countdown(elapsed: float, target_s: float) -> str:
     """``m:ss`` left, or ``+m:ss`` of overrun once the target has passed."""
     left = target_s - elapsed
-    whole = math.ceil(left) if left > 0 else math.floor(-left)
-    text = f"{whole // 60}:{whole % 60:02d}"
+    text = clock_text(math.ceil(left) if left > 0 else math.floor(-left))
     return text if left > 0 else f"+{text}"
 
 

@@ -6,7 +6,8 @@ everything written by the same ``SCHEMA_VERSION``. Add fields freely; renaming o
 one needs a new version. The schema is documented in docs/METRICS.md.
 
 The Markdown form marks fillers in place (``**嗯**``) and long pauses (``⏸1.2s``), so a
-saved answer can be re-read without the app.
+saved answer can be re-read without the app. Every figure in it (and in the JSON's
+``figures``) is written by :mod:`kiosk.core.figures`, as on every screen.
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.core.errors import BadInput
-from kiosk.core.fillers import Filler
+from kiosk.core.figures import (
+    clock_text,
+    fillers_text,
+    pace_text,
+    speaking_pace_text,
+    target_text,
+)
+from kiosk.core.fillers import ROLE_WORDS, Filler, PossibleFiller
 from kiosk.core.metrics import (
     FillerStats,
     Length,
@@ -88,8 +96,29 @@ def _filler(f: Filler) -> dict[str, Any]:
     }
 
 
+def _possible(p: PossibleFiller) -> dict[str, Any]:
+    return {
+        "text": p.text,
+        "reason": p.reason,
+        "word": p.word,
+        "chars": list(p.chars),
+        "start": p.start,
+        "end": p.end,
+    }
+
+
 def _target(t: Target | None) -> dict[str, float] | None:
     return None if t is None else {"low": t.low, "high": t.high}
+
+
+def figures(m: Metrics) -> dict[str, str]:
+    """The headline figures as every screen, listing and export writes them."""
+    return {
+        "length": clock_text(m.length.duration_s),
+        "pace": pace_text(m.pace.headline, m.pace.unit),
+        "speaking_pace": speaking_pace_text(m.pace.value, m.pace.unit),
+        "fillers": fillers_text(m.fillers.total),
+    }
 
 
 def _report_dict(r: Report) -> dict[str, Any]:
@@ -126,6 +155,7 @@ def _report_dict(r: Report) -> dict[str, Any]:
             "by_word": dict(m.fillers.by_word),
             "loops": m.fillers.loops,
             "items": [_filler(f) for f in m.fillers.items],
+            "possible": [_possible(p) for p in m.fillers.possible],
         },
         "pauses": {
             "threshold_s": m.pauses.threshold_s,
@@ -147,6 +177,7 @@ def _report_dict(r: Report) -> dict[str, Any]:
         "long_words": [
             {"index": w.index, "text": w.text, "start": w.start, "end": w.end} for w in m.long_words
         ],
+        "figures": figures(m),
     }
 
 
@@ -207,6 +238,17 @@ def _metrics_from(d: dict[str, Any]) -> Metrics:
                 for i in f["items"]
             ),
             loops=f["loops"],
+            possible=tuple(
+                PossibleFiller(
+                    text=i["text"],
+                    reason=i["reason"],
+                    word=i["word"],
+                    chars=(i["chars"][0], i["chars"][1]),
+                    start=i["start"],
+                    end=i["end"],
+                )
+                for i in f.get("possible", ())
+            ),
         ),
         pauses=PauseStats(
             threshold_s=ps["threshold_s"],
@@ -277,8 +319,37 @@ def _split_marked(text: str, ranges: list[tuple[int, int]]) -> Iterator[tuple[st
         yield "text", text[pos:]
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.0f}" if abs(x) >= 10 else f"{x:.1f}"
+POSSIBLE_SHOWN = 5
+"""Possible fillers named in a report; the rest are counted ("and 3 more")."""
+
+
+def not_counted(m: Metrics) -> list[tuple[str, float, str]]:
+    """``(text, start, why)`` of every possible filler that was not counted, in time
+    order: a 啊 after a word (why: "end of a sentence", "inside a sentence") and a word
+    held unusually long, which often hides a hesitation (why: "held 1.4 s")."""
+    counted = {i for f in m.fillers.items for i in f.words}
+    listed = {p.word for p in m.fillers.possible}
+    items = [(p.text, p.start, ROLE_WORDS[p.reason]) for p in m.fillers.possible]
+    items += [
+        (w.text.strip(), w.start, f"held {w.duration:.1f} s")
+        for w in m.long_words
+        if w.index not in counted and w.index not in listed
+    ]
+    return sorted(items, key=lambda item: item[1])
+
+
+def possible_fillers_text(m: Metrics) -> str | None:
+    """One sentence for every report: ``2 possible fillers not counted: 啊 at 0:12 (end
+    of a sentence), 然后 at 0:31 (held 1.4 s)``; None when there are none."""
+    items = not_counted(m)
+    if not items:
+        return None
+    named = ", ".join(
+        f"{text} at {clock_text(start)} ({why})" for text, start, why in items[:POSSIBLE_SHOWN]
+    )
+    more = f", and {len(items) - POSSIBLE_SHOWN} more" if len(items) > POSSIBLE_SHOWN else ""
+    noun = "possible filler" if len(items) == 1 else "possible fillers"
+    return f"{len(items)} {noun} not counted: {named}{more}"
 
 
 def _markdown(r: Report) -> Iterator[str]:
@@ -291,16 +362,18 @@ def _markdown(r: Report) -> Iterator[str]:
     if m.no_speech:
         yield "_No speech detected._"
         return
-    length = f"{m.length.duration_s:.1f} s"
+    shown = figures(m)
+    length = shown["length"]
     if m.length.target is not None:
-        length += f" (target {m.length.target}: {m.length.verdict})"
+        aim = target_text(m.length.target.low, m.length.target.high)
+        length += f" (target {aim}: {(m.length.verdict or '').replace('_', ' ')})"
     yield f"- Length: {length}"
-    yield (
-        f"- Pace: {_fmt(m.pace.span_value)} {m.pace.unit} overall, {_fmt(m.pace.value)} while"
-        f" speaking ({m.pace.verdict})"
-    )
+    yield f"- Pace: {shown['pace']} ({m.pace.verdict}); {shown['speaking_pace']}"
     by_word = ", ".join(f"{k} ×{v}" for k, v in m.fillers.by_word.items())
-    yield f"- Fillers: at least {m.fillers.total}" + (f" ({by_word})" if by_word else "")
+    yield f"- Fillers: {shown['fillers']}" + (f" ({by_word})" if by_word else "")
+    possible = possible_fillers_text(m)
+    if possible:
+        yield f"- {possible}"
     yield (
         f"- Pauses ≥ {m.pauses.threshold_s:g} s: {m.pauses.count}, "
         f"longest {m.pauses.longest_s:.1f} s; first word after "

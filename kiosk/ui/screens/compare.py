@@ -18,16 +18,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Static
 
+from kiosk.core.figures import clock_text, pace_number
 from kiosk.core.progress import Delta, compare
 from kiosk.store import Attempt, Store
 from kiosk.ui.screens.base import BoothScreen
-from kiosk.ui.widgets.meters import clock_text
 from kiosk.ui.widgets.titlebar import TitleBar
 
 SHOWN = 5
 ROWS: tuple[tuple[str, str, Callable[[float], str]], ...] = (
-    ("duration", "Length", lambda v: clock_text(v)),
-    ("pace", "Pace", lambda v: f"{v:.0f}"),
+    ("duration", "Length", clock_text),
+    ("pace", "Pace", pace_number),
     ("fillers", "Fillers/min", lambda v: f"{v:.1f}"),
     ("pauses", "Pauses", lambda v: f"{v:.0f}"),
 )

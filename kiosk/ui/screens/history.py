@@ -147,7 +147,7 @@ class HistoryScreen(BoothScreen):
         )
 
     def reload(self) -> None:
-        from kiosk.commands.history import _duration, _fillers, _pace, _when
+        from kiosk.commands.history import _fillers, _length, _pace, _when
 
         table = self.query_one(DataTable)
         table.clear()
@@ -163,7 +163,7 @@ class HistoryScreen(BoothScreen):
                 _when(a.created_at),
                 Text((a.question_text or a.question_id or "(free answer)")[:48]),
                 a.language or "—",
-                _duration(a.duration_s),
+                _length(a),
                 _pace(a),
                 _fillers(a),
                 verdict.replace("_", " "),

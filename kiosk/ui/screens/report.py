@@ -20,7 +20,7 @@ from kiosk.render import transcript_text
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.screens.question import describe
-from kiosk.ui.widgets.report_cards import ReportCards
+from kiosk.ui.widgets.report_cards import PossibleFillers, ReportCards
 from kiosk.ui.widgets.titlebar import TitleBar
 
 
@@ -50,6 +50,7 @@ class ReportScreen(BoothScreen):
             yield Static(describe(self.asked, self.practice), id="report-meta", markup=False)
             yield Static(self.asked.text, id="report-question", markup=False)
             yield ReportCards(self.report.metrics, id="cards")
+            yield PossibleFillers(self.report.metrics, id="report-possible")
             transcript = Static(transcript_text(self.report), id="transcript")
             transcript.border_title = "Transcript"
             yield transcript

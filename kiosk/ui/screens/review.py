@@ -184,7 +184,7 @@ def _read_report(store: Store, attempt_id: int) -> Report | None:
 
 
 def _meta(a: Attempt) -> Text:
-    length = clock_text(a.duration_s) if a.duration_s is not None else "—"
+    length = clock_text(a.answer_s)  # the same length as the report's card
     where = " · ".join(x for x in (a.bank_id, a.category, a.language) if x)
     text = Text.assemble((a.created_at.replace("T", " ")[:16] + " UTC", "bold"), f"  ·  {where}")
     text.append(f"  ·  {length}")

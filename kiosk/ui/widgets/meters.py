@@ -1,7 +1,9 @@
 """The recording screen's two live gauges: time against the target, and input level.
 
 Both are plain renderables redrawn from numbers the screen polls; they hold no timers and
-no threads, so a snapshot with a frozen clock and fixed level is exactly reproducible.
+no threads, so a snapshot with a frozen clock and fixed level is exactly reproducible. The
+clock is written by :func:`kiosk.core.figures.clock_text` (re-exported here), the same
+``m:ss`` the report then shows as the answer's length.
 """
 
 from __future__ import annotations
@@ -10,18 +12,15 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from kiosk.core.figures import clock_text
 from kiosk.core.target import Target
+
+__all__ = ["LevelMeter", "TargetBar", "clock_text"]
 
 ZONE_STYLE = {"too_short": "bold #d7a93b", "within": "bold #5fb36b", "too_long": "bold #d9534f"}
 ZONE_TRACK = {"too_short": "#5a4b2a", "within": "#2f5236", "too_long": "#5a2f2e"}
 """Dim versions of the zone colours for the part of the bar not yet reached."""
 ZONE_LABEL = {"too_short": "too short", "within": "in range", "too_long": "over"}
-
-
-def clock_text(seconds: float) -> str:
-    """``m:ss`` for a duration in seconds."""
-    whole = max(0, int(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class TargetBar(Widget):

@@ -2,7 +2,10 @@
 
 Text comes from ``kiosk.core.metrics.Metrics``; colours are CSS classes (good / warn / bad /
 plain) so the palette lives in kiosk.tcss. Filler counts are lower bounds, so the card says
-"at least N" and takes no colour: there is no published threshold to judge them by.
+"at least N" ("none heard" for none) and takes no colour: there is no published threshold
+to judge them by. Every figure is written by :mod:`kiosk.core.figures`, as in the CLI and
+the exports; the pace card shows the headline pace (first to last word) and names the pace
+while speaking as secondary.
 """
 
 from __future__ import annotations
@@ -12,8 +15,15 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from kiosk.core.figures import (
+    clock_text,
+    fillers_text,
+    pace_text,
+    speaking_pace_text,
+    target_text,
+)
 from kiosk.core.metrics import Metrics
-from kiosk.ui.widgets.meters import clock_text
+from kiosk.core.report import possible_fillers_text
 
 VERDICT_CLASS = {
     "within": "good",
@@ -36,32 +46,28 @@ VERDICT_WORDS = {
 }
 
 
-def _num(x: float) -> str:
-    return f"{x:.0f}" if abs(x) >= 10 else f"{x:.1f}"
-
-
 def cards(m: Metrics) -> list[tuple[str, str, str, str | None]]:
     """``(title, value, detail, verdict)`` for length, pace, fillers and pauses."""
     length, pace, fillers, pauses = m.length, m.pace, m.fillers, m.pauses
     target = (
-        f"target {clock_text(length.target.low)}–{clock_text(length.target.high)}"
+        f"target {target_text(length.target.low, length.target.high)}"
         if length.target
         else "no target"
     )
-    heard = ", ".join(f"{w}×{n}" for w, n in fillers.by_word.items()) or "none heard"
+    heard = ", ".join(f"{w}×{n}" for w, n in fillers.by_word.items())
     low, high = pace.band
     return [
         ("Length", clock_text(length.duration_s), target, length.verdict),
         (
             "Pace",
-            f"{_num(pace.span_value)} {pace.unit}",
-            f"comfortable {low:g}–{high:g} · {_num(pace.value)} while speaking",
+            pace_text(pace.headline, pace.unit),
+            f"comfortable {low:g}–{high:g} · {speaking_pace_text(pace.value)}",
             pace.verdict,
         ),
         (
             "Fillers",
-            f"at least {fillers.total}",
-            f"{heard} · {fillers.per_minute:.1f}/min",
+            fillers_text(fillers.total),
+            f"{heard} · {fillers.per_minute:.1f}/min" if heard else f"{fillers.per_minute:.1f}/min",
             None,
         ),
         (
@@ -71,6 +77,21 @@ def cards(m: Metrics) -> list[tuple[str, str, str, str | None]]:
             None,
         ),
     ]
+
+
+class PossibleFillers(Static):
+    """The possible fillers the counts left out, in one sentence — the same words as the
+    CLI report (:func:`kiosk.core.report.possible_fillers_text`); hidden when there are none.
+    """
+
+    DEFAULT_CSS = """
+    PossibleFillers { height: auto; color: #d7a93b; margin-bottom: 1; }
+    """
+
+    def __init__(self, metrics: Metrics, *, id: str | None = None) -> None:
+        text = possible_fillers_text(metrics) or ""
+        super().__init__(text, id=id, markup=False)
+        self.display = bool(text)
 
 
 class ReportCards(Horizontal):
