@@ -11,6 +11,7 @@ import errno
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -598,3 +599,114 @@ def test_after_a_session_every_file_is_0600_in_0700_folders(
         for name, bits in modes.items():
             want = 0o700 if (root / name).is_dir() else 0o600
             assert bits == want, f"{name}: {bits:o}"
+
+
+# --- 6. a kiosk killed at each step of an answer's life ------------------------------------
+
+# Runs one answer's life through the real store, WAV writer and pipeline, and freezes (for
+# the test to SIGKILL it) at the step named by argv[1]. Prints "<step> <attempt> <samples>".
+LIFE = """
+import sys, time
+import numpy as np
+from audio.files import load_audio
+from audio.wav import WavWriter
+from kiosk.core.target import Target
+from kiosk.core.transcript import Span, Transcript, Word
+from kiosk.pipeline import analyze_audio
+from kiosk.store import Store
+from tests.support.store import rag
+
+stop_at = sys.argv[1]
+
+def freeze(step, attempt, samples):
+    if step == stop_at:
+        print(step, attempt, samples, flush=True)
+        time.sleep(120)
+
+class Transcriber:
+    def transcribe(self, audio, language="auto", on_progress=None):
+        freeze("analysing", attempt, writer.samples)
+        words = tuple(Word(w, 0.2 + i * 0.3, 0.4 + i * 0.3) for i, w in enumerate("我负责模型评测"))
+        return Transcript("zh", len(audio) / 16000, words, (Span(0.2, 2.2),))
+
+class FreezeAtCommit:
+    def __init__(self, conn):
+        self.conn = conn
+    def execute(self, sql, *args):
+        if sql == "COMMIT":
+            freeze("saving", attempt, writer.samples)
+        return self.conn.execute(sql, *args)
+    def __getattr__(self, name):
+        return getattr(self.conn, name)
+
+question = rag(Target(2, 4))
+store = Store.open()
+path = store.new_recording_path(question.id)
+attempt = store.begin_attempt(question, path)
+freeze("begun", attempt, 0)
+writer = WavWriter(path, 16000, sync_every_s=0.5)
+t = np.arange(1600) / 16000
+for _ in range(23):  # 2.3 s in 0.1 s blocks: the header is stale at the end
+    writer.write((0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32))
+freeze("recording", attempt, writer.samples)
+writer.close()
+store.finish_recording(attempt, writer.samples, 16000)
+freeze("recorded", attempt, writer.samples)
+report = analyze_audio(load_audio(path), transcriber=Transcriber(), language="zh",
+                       target=question.target)
+store._conn = FreezeAtCommit(store._conn)
+store.save_report(attempt, report)
+freeze("saved", attempt, writer.samples)
+"""
+
+
+def _killed_at(step: str) -> tuple[int, int]:
+    """Run LIFE until ``step``, SIGKILL it there; (attempt id, samples written)."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", LIFE, step], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None
+    line = child.stdout.readline().split()
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    assert line and line[0] == step, f"the child never reached {step}"
+    return int(line[1]), int(line[2])
+
+
+@pytest.mark.parametrize(
+    ("step", "status_after"),
+    [
+        ("begun", "failed"),  # nothing was said yet: nothing to keep, and it says so
+        ("recording", "recovered"),
+        ("recorded", "recovered"),
+        ("analysing", "recovered"),
+        ("saving", "recovered"),
+        ("saved", "analysed"),
+    ],
+)
+def test_a_kiosk_killed_at_any_step_loses_nothing(step: str, status_after: str) -> None:
+    from kiosk.recovery import analyse_attempt, pending_analysis, recover
+
+    attempt_id, written = _killed_at(step)
+    with Store.open() as store:  # the next start
+        summary = recover(store)
+        attempt = store.get(attempt_id)
+        assert attempt.status == status_after, (step, attempt.note)
+        with store._tx(write=False) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        if step == "begun":
+            assert summary.failed == ((attempt_id, "interrupted before any audio was recorded"),)
+            return
+        audio = store.audio_file(attempt)
+        assert audio is not None
+        assert sf.info(audio).frames == written == 23 * 1600, "every sample written is kept"
+        assert attempt.duration_s == pytest.approx(2.3)
+        if step == "saved":
+            assert summary == type(summary)() and store.report(attempt_id) is not None
+            return
+        assert [a.id for a in pending_analysis(store)] == [attempt_id]
+        assert summary.pending == (attempt_id,)
+        report = analyse_attempt(store, attempt_id, WordsTranscriber())
+        assert store.get(attempt_id).status == "analysed"
+        assert report.question_text == RAG.text
+        assert recover(store) == type(summary)(), "a second start finds nothing to do"
