@@ -8,8 +8,48 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kiosk.cli import main
+from kiosk.core.target import Target
+from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.store import Store
+from questions.model import Kind, Question
 from tests.support.history import StepClock, answer, improving_history, keep, zh_question
+
+EN_QUESTION = Question(
+    id="en-project",
+    bank_id="en-pm",
+    language="en",
+    category="Projects",
+    kind=Kind.BEHAVIORAL,
+    text="Tell me about a product you shipped.",
+    target=Target(20, 40),
+)
+
+
+def en_answer(seconds: float, pace: float, fillers: int = 0) -> Transcript:
+    """An English answer of one-word tokens at about ``pace`` words/min; the first
+    ``fillers`` of every fourth word are "um,"."""
+    n = max(2, round(pace * (seconds - 0.5) / 60))
+    step = (seconds - 0.5) / n
+    words = tuple(
+        Word(
+            "um," if i % 4 == 0 and i // 4 < fillers else "product",
+            round(0.5 + i * step, 3),
+            round(0.5 + i * step + step * 0.9, 3),
+        )
+        for i in range(n)
+    )
+    return Transcript("en", seconds + 0.5, words, (Span(words[0].start, words[-1].end),))
+
+
+def mixed_history(store: Store, clock: StepClock) -> None:
+    """Five Mandarin answers with few fillers, then five English ones with many: mixed
+    together, the fillers would seem to get much worse and the pace to jump units."""
+    for day in range(5):
+        when = datetime(2026, 11, 1, 9, tzinfo=UTC) + timedelta(days=day)
+        keep(store, clock, zh_question(), answer(30, 220, fillers=1), when=when)
+    for day in range(5, 10):
+        when = datetime(2026, 11, 1, 9, tzinfo=UTC) + timedelta(days=day)
+        keep(store, clock, EN_QUESTION, en_answer(30, 140, fillers=6), when=when)
 
 
 def test_text_summary_overall_and_per_category(capsys: pytest.CaptureFixture[str]) -> None:
@@ -18,12 +58,14 @@ def test_text_summary_overall_and_per_category(capsys: pytest.CaptureFixture[str
         improving_history(store, clock)
     assert main(["stats"]) == 0
     out = capsys.readouterr().out
-    overall = out.split("\n\n")[0]
+    assert out.startswith("Mandarin (zh) · pace in chars/min\n")
+    assert "English" not in out
+    overall = out.split("\n  项目经历\n")[0]
     assert "Last 5 answers against the 5 before (10 in all)" in overall
     assert "fillers per minute: improved" in overall
     assert "answers on target: improved (20 % → 100 %)" in overall
     assert "Improved: pace, fillers per minute, answers on target." in overall
-    assert "\n项目经历\n" in out and "\n求职动机\n" in out
+    assert "\n  项目经历\n" in out and "\n  求职动机\n" in out
 
 
 def test_json_carries_the_figures_and_thresholds(capsys: pytest.CaptureFixture[str]) -> None:
@@ -33,7 +75,10 @@ def test_json_carries_the_figures_and_thresholds(capsys: pytest.CaptureFixture[s
     assert main(["stats", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["window"] == 5 and data["thresholds"]["fillers"] == 1.0
-    overall = data["overall"]
+    assert list(data["languages"]) == ["zh"]
+    zh = data["languages"]["zh"]
+    assert (zh["name"], zh["pace_unit"], zh["count"]) == ("Mandarin", "chars/min", 10)
+    overall = zh["overall"]
     assert overall["count"] == 10 and sorted(overall["improved"]) == [
         "fillers",
         "on_target",
@@ -41,8 +86,8 @@ def test_json_carries_the_figures_and_thresholds(capsys: pytest.CaptureFixture[s
     ]
     pace = next(t for t in overall["trends"] if t["metric"] == "pace")
     assert pace["unit"] == "chars/min" and pace["recent"] < pace["earlier"]
-    assert set(data["categories"]) == {"项目经历", "求职动机"}
-    assert data["categories"]["项目经历"]["count"] == 5
+    assert set(zh["categories"]) == {"项目经历", "求职动机"}
+    assert zh["categories"]["项目经历"]["count"] == 5
 
 
 def test_days_and_language_narrow_the_answers(capsys: pytest.CaptureFixture[str]) -> None:
@@ -54,9 +99,11 @@ def test_days_and_language_narrow_the_answers(capsys: pytest.CaptureFixture[str]
         for day in range(4):
             keep(store, clock, zh_question(), answer(30, 220), when=now - timedelta(days=4 - day))
     assert main(["stats", "--json", "--days", "10"]) == 0
-    assert json.loads(capsys.readouterr().out)["overall"]["count"] == 4
+    assert json.loads(capsys.readouterr().out)["languages"]["zh"]["count"] == 4
     assert main(["stats", "--json", "--language", "en"]) == 0
-    assert json.loads(capsys.readouterr().out)["overall"]["count"] == 0
+    assert json.loads(capsys.readouterr().out)["languages"] == {}
+    assert main(["stats", "--language", "en"]) == 0
+    assert "No analysed answers in English (en) yet" in capsys.readouterr().out
     assert main(["stats"]) == 0
     assert "(8 in all)" in capsys.readouterr().out
 
@@ -66,3 +113,67 @@ def test_empty_history_and_bad_days(capsys: pytest.CaptureFixture[str]) -> None:
     assert "No analysed answers yet" in capsys.readouterr().out
     assert main(["stats", "--days", "0"]) != 0
     assert "bad --days 0" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("days", ["99999999999", "36501", "-3"])
+def test_days_out_of_range_is_a_clear_error(days: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--days", days]) == 2
+    err = capsys.readouterr().err
+    assert err == f"kiosk: bad --days {days}: give a number of days from 1 to 36500\n"
+    assert "Traceback" not in err and "OverflowError" not in err
+
+
+def test_the_longest_look_back_works(capsys: pytest.CaptureFixture[str]) -> None:
+    clock = StepClock(datetime.now(UTC))
+    with Store.open(clock=clock) as store:
+        keep(store, clock, zh_question(), answer(30, 220))
+    assert main(["stats", "--json", "--days", "36500"]) == 0
+    assert json.loads(capsys.readouterr().out)["languages"]["zh"]["count"] == 1
+
+
+@pytest.mark.parametrize("language", ["fr", "ja", "auto"])
+def test_unsupported_language_says_so(language: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--language", language]) == 2
+    captured = capsys.readouterr()
+    assert "No analysed answers" not in captured.out
+    assert captured.err == (
+        f"kiosk: language '{language}' is not supported: give zh (Mandarin) or en (English)\n"
+    )
+
+
+def test_language_codes_are_not_case_sensitive(capsys: pytest.CaptureFixture[str]) -> None:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        mixed_history(store, clock)
+    assert main(["stats", "--json", "--language", "ZH"]) == 0
+    assert list(json.loads(capsys.readouterr().out)["languages"]) == ["zh"]
+
+
+def test_languages_are_summarised_apart_never_mixed(capsys: pytest.CaptureFixture[str]) -> None:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        mixed_history(store, clock)
+    assert main(["stats", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)["languages"]
+    assert list(data) == ["zh", "en"]
+    for code, unit in (("zh", "chars/min"), ("en", "words/min")):
+        group = data[code]
+        assert (group["count"], group["pace_unit"]) == (5, unit)
+        trends = {t["metric"]: t for t in group["overall"]["trends"]}
+        # each language on its own is steady: same pace, same fillers in every answer
+        assert trends["pace"]["unit"] == unit and trends["pace"]["verdict"] == "steady"
+        assert trends["fillers"]["verdict"] == "steady"
+        assert group["overall"]["worse"] == [] and group["overall"]["improved"] == []
+
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out
+    zh, en = out.split("\n\n")
+    assert zh.startswith("Mandarin (zh) · pace in chars/min\n")
+    assert en.startswith("English (en) · pace in words/min\n")
+    assert "words/min" not in zh and "chars/min" not in en
+    assert "(5 in all)" in zh and "(5 in all)" in en and "(10 in all)" not in out
+    assert out.count("Got worse: nothing.") == 4  # 2 languages × (overall + 1 category)
+
+    assert main(["stats", "--language", "en"]) == 0
+    only = capsys.readouterr().out
+    assert only.startswith("English (en)") and "Mandarin" not in only

@@ -3,6 +3,10 @@
 Pure arithmetic on plain samples (the history's summary columns), so the TUI's charts and
 ``kiosk stats`` tell the same story. The rule is deliberately simple and stated:
 
+* **Languages apart.** Trends are computed per language and never across: a Mandarin
+  pace (chars/min) and an English one (words/min) are not the same quantity, and Mandarin
+  and English fillers come from different lexicons, so a mix of the two would report
+  changes that are only a change of language (:func:`by_language`).
 * **Windows.** The last :data:`WINDOW` analysed attempts are compared with the
   :data:`WINDOW` before them. With fewer than ``2 × WINDOW`` attempts the history is split
   in two halves; with fewer than ``2 × MIN_EACH`` there is too little to say anything.
@@ -26,12 +30,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from kiosk.core.figures import pace_number
 from kiosk.core.metrics import BANDS
 
 WINDOW = 5
 MIN_EACH = 2
 THRESHOLDS = {"pace": 10.0, "fillers": 1.0, "on_target": 0.15}
 """Smallest change that counts as better or worse, per metric (see module docstring)."""
+
+LANGUAGES = ("zh", "en")
+"""The languages the kiosk practises; trends are kept apart for each."""
+LANGUAGE_NAMES = {"zh": "Mandarin", "en": "English"}
+UNIT_LANGUAGE = {"chars/min": "zh", "words/min": "en"}
+"""The language an answer without a language code is taken to be in, from its pace unit."""
 
 TrendVerdict = Literal["improved", "worse", "steady", "too_few"]
 MetricName = Literal["pace", "fillers", "on_target"]
@@ -84,7 +95,7 @@ class Trend:
         label = METRIC_LABELS[self.metric]
         if self.verdict == "too_few" or self.earlier is None or self.recent is None:
             return f"{label}: not enough analysed answers yet"
-        show = _percent if self.metric == "on_target" else _number
+        show = {"on_target": _percent, "pace": pace_number}.get(self.metric, _number)
         move = f"{show(self.earlier)} → {show(self.recent)}{self.unit}"
         return f"{label}: {self.verdict} ({move})"
 
@@ -198,6 +209,30 @@ def summarize(samples: Sequence[Sample], window: int = WINDOW) -> Summary:
         _trend("on_target", hits(earlier), hits(recent), lower_is_better=False),
     )
     return Summary(len(samples), n, trends)
+
+
+def sample_language(s: Sample) -> str:
+    """The language an attempt counts under: its language code, or — when it has none —
+    the language its pace unit belongs to; ``"unknown"`` when neither is known."""
+    if s.language and s.language != "auto":
+        return s.language
+    return UNIT_LANGUAGE.get(s.pace_unit or "", "unknown")
+
+
+def language_title(code: str) -> str:
+    """``Mandarin (zh)``, ``English (en)``, or the bare code of any other language."""
+    name = LANGUAGE_NAMES.get(code)
+    return f"{name} ({code})" if name else code
+
+
+def by_language(samples: Sequence[Sample]) -> dict[str, list[Sample]]:
+    """The attempts split by language, each list oldest first as given: Mandarin, then
+    English, then any other language code (sorted)."""
+    groups: dict[str, list[Sample]] = {}
+    for s in samples:
+        groups.setdefault(sample_language(s), []).append(s)
+    order = [*(c for c in LANGUAGES if c in groups), *sorted(set(groups) - set(LANGUAGES))]
+    return {code: groups[code] for code in order}
 
 
 def by_category(samples: Sequence[Sample], window: int = WINDOW) -> dict[str, Summary]:

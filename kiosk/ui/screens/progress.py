@@ -1,9 +1,11 @@
 """Progress: pace, filler rate and time-on-target over the answers kept, as terminal plots.
 
-Three small plots (textual-plotext) over the analysed answers in order, for all categories
-or one, and the same text summary as ``kiosk stats`` — what improved and what did not,
-by the rules stated in :mod:`kiosk.core.progress`. The comfortable pace band is drawn as
-two dashed lines so "closer to the band" can be seen, not just read.
+Three small plots (textual-plotext) over the analysed answers in order, for one language
+at a time (Mandarin and English paces and fillers are never mixed, as in ``kiosk stats``)
+and all categories or one, and the same text summary as ``kiosk stats`` — what improved
+and what did not, by the rules stated in :mod:`kiosk.core.progress`. The pace is the
+headline pace (first to last word) every report shows; the comfortable band is drawn as
+two lines so "closer to the band" can be seen, not just read.
 """
 
 from __future__ import annotations
@@ -13,12 +15,19 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Footer, Select, Static
 from textual_plotext import PlotextPlot
 
 from kiosk.core.metrics import BANDS
-from kiosk.core.progress import Sample, main_unit, rolling_rate, summarize
+from kiosk.core.progress import (
+    Sample,
+    by_language,
+    language_title,
+    main_unit,
+    rolling_rate,
+    summarize,
+)
 from kiosk.store import Store
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.widgets.titlebar import TitleBar
@@ -32,6 +41,7 @@ class ProgressScreen(BoothScreen):
     DEFAULT_CSS = """
     ProgressScreen #progress-controls { height: auto; padding: 0 1; }
     ProgressScreen #progress-controls Select { width: 40; }
+    ProgressScreen #progress-controls #p-language { width: 24; }
     ProgressScreen #progress-plots { grid-size: 3; height: 1fr; min-height: 12; }
     ProgressScreen PlotextPlot { border: round #3b4756; }
     ProgressScreen #progress-summary { height: auto; padding: 0 2; margin-bottom: 1; }
@@ -42,19 +52,36 @@ class ProgressScreen(BoothScreen):
         super().__init__()
         self.store = store
         self.language = language
-        self.samples: list[Sample] = [p.sample() for p in store.progress(language=language)]
+        samples = [p.sample() for p in store.progress(language=language)]
+        self.groups: dict[str, list[Sample]] = by_language(samples)
+        # The language with the most answers first; Mandarin before English on a tie.
+        self.languages = sorted(self.groups, key=lambda code: -len(self.groups[code]))
+        self.current = self.languages[0] if self.languages else ""
+        self.category = ALL
+
+    @property
+    def samples(self) -> list[Sample]:
+        """The answers in the chosen language, oldest first."""
+        return self.groups.get(self.current, [])
 
     def compose(self) -> ComposeResult:
-        categories = sorted({s.category for s in self.samples if s.category})
+        categories = sorted({s.category for g in self.groups.values() for s in g if s.category})
         yield TitleBar("Progress")
         with Vertical():
-            with Vertical(id="progress-controls"):
+            with Horizontal(id="progress-controls"):
                 yield Select(
                     [("All categories", ALL), *((c, c) for c in categories)],
                     value=ALL,
                     allow_blank=False,
                     id="p-category",
                 )
+                if self.languages:
+                    yield Select(
+                        [(language_title(code), code) for code in self.languages],
+                        value=self.current,
+                        allow_blank=False,
+                        id="p-language",
+                    )
             with Grid(id="progress-plots"):
                 yield PlotextPlot(id="plot-pace")
                 yield PlotextPlot(id="plot-fillers")
@@ -66,17 +93,25 @@ class ProgressScreen(BoothScreen):
         self.show(ALL)
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        self.show(event.value if isinstance(event.value, str) else ALL)
+        value = event.value if isinstance(event.value, str) else None
+        if event.select.id == "p-language":
+            self.current = value or self.current
+            self.show(self.category)
+        else:
+            self.show(value or ALL)
 
     def chosen(self, category: str) -> list[Sample]:
         return [s for s in self.samples if category == ALL or s.category == category]
 
     def show(self, category: str) -> None:
+        self.category = category
         samples = self.chosen(category)
         self._plot_pace(samples)
         self._plot_fillers(samples)
         self._plot_target(samples)
         lines = summarize(samples).lines() if samples else ["No analysed answers yet."]
+        if self.current:
+            lines = [f"{language_title(self.current)}: {lines[0]}", *lines[1:]]
         self.query_one("#progress-summary", Static).update("\n".join(lines))
 
     def _plot_pace(self, samples: Sequence[Sample]) -> None:
