@@ -710,3 +710,51 @@ def test_a_kiosk_killed_at_any_step_loses_nothing(step: str, status_after: str) 
         assert store.get(attempt_id).status == "analysed"
         assert report.question_text == RAG.text
         assert recover(store) == type(summary)(), "a second start finds nothing to do"
+
+
+class NoRoom:
+    """A text file on a full disk: buffered writes fail when they reach the disk."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def __enter__(self) -> NoRoom:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self._fd)
+
+
+def test_settings_saved_on_a_full_disk_leave_the_old_file_whole(
+    small_disk: tuple[Path, bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.config import ConfigError, Settings
+    from kiosk.ui import persist
+
+    folder, mounted = small_disk
+    path = folder / "config.toml"
+    path.write_text('language = "zh"\nbanks = ["/srv/banks"]\n', encoding="utf-8")
+    before = path.read_bytes()
+    if mounted:  # fill the real disk
+        with pytest.raises(OSError), open(folder / "filler", "wb", buffering=0) as filler:
+            while True:
+                filler.write(b"\0" * 65_536)
+    else:
+        monkeypatch.setattr(persist.os, "fdopen", lambda fd, *a, **kw: NoRoom(fd))
+    with pytest.raises(ConfigError) as caught:
+        persist.save_settings(Settings(language="en"), path)
+    assert str(caught.value) == (
+        f"{path}: cannot save the settings: No space left on device; the file is unchanged. "
+        "Free some space on that disk or make its folder writable, then save again"
+    )
+    assert path.read_bytes() == before
+    assert not list(folder.glob(".config-*")), "no half-written temporary file is left"

@@ -45,11 +45,24 @@ def save_settings(settings: Settings, path: Path) -> None:
             raise ConfigError(f"{path}: cannot update, fix or remove it first: {exc}") from None
     for key in EDITED:
         values[key] = getattr(settings, key)
+    try:
+        _replace(path, dumps(values))
+    except OSError as exc:  # a full disk or a read-only folder: the old file is intact
+        raise ConfigError(
+            f"{path}: cannot save the settings: {exc.strerror or exc}; the file is unchanged. "
+            "Free some space on that disk or make its folder writable, then save again"
+        ) from None
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(dumps(values))
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
