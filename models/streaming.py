@@ -68,7 +68,7 @@ class ChunkDecoder(Protocol):
 
     def decode_words(self, audio: Audio, lang: str) -> list[Word]: ...
 
-    def detect_language(self, audio: Audio) -> str: ...
+    def detect_language(self, audio: Audio, hint: str | None = None) -> str: ...
 
 
 class SpeechProbabilities(Protocol):
@@ -145,7 +145,12 @@ class StreamingTranscriber:
     ) -> None:
         self.decoder = decoder
         self.policy = policy or Policy()
-        self.language: str | None = None if language == "auto" else language
+        self.hint: str | None = None if language == "auto" else language
+        """The question's language: a hint; the answer's is found from its audio."""
+        self.language: str | None = None
+        """The answer's language: the one most of its chunks were spoken in."""
+        self._spoken: dict[str, float] = {}
+        self._chunk_lang: str | None = None
         self._vad = vad if vad is not None else SileroProbabilities()
         self._lock = threading.Lock()
         self._pending: list[Audio] = []
@@ -330,13 +335,20 @@ class StreamingTranscriber:
             audio = self._buffer[lo - self._origin : max(lo, hi) - self._origin]
             if audio.size == 0:
                 return []
-            lang = self.language or self.decoder.detect_language(audio)
+            own = audio[max(0, self._start - lo) :]  # the chunk without its left context
+            lang = self.decoder.detect_language(own if own.size else audio, self._prior())
             words = self._pass(audio, lang, lo, hi)
             if not final:
                 self._ahead = {(lo, hi): (lang, words)}
-        if final and self.language is None:
-            self.language = lang
+        if final:
+            self._spoken[lang] = self._spoken.get(lang, 0.0) + end - self.start
+            self._chunk_lang = lang
+            self.language = max(self._spoken, key=lambda k: self._spoken[k])
         return words_from(words, self.start)
+
+    def _prior(self) -> str | None:
+        """The language the next chunk is expected in: the last chunk's, else the hint's."""
+        return self._chunk_lang or self.hint
 
     def _fill_gaps(self, words: list[Word], end: float, windows: int) -> list[Word]:
         """The chunk ``[start, end)``'s words, with speech the pass skipped decoded again.
@@ -360,7 +372,7 @@ class StreamingTranscriber:
             audio = self._buffer[lo - self._origin : hi - self._origin]
             if audio.size < SAMPLE_RATE // 2:
                 continue
-            found = self._pass(audio, self.language, lo, hi)
+            found = self._pass(audio, self._chunk_lang or self.language, lo, hi)
             self.refills += 1
             out += [
                 w
@@ -404,7 +416,7 @@ class StreamingTranscriber:
         from models.whisper import tidy_words
 
         return Transcript(
-            language=self.language or "zh",
+            language=self.language or self.hint or "zh",
             duration=self.end,
             words=tuple(tidy_words(list(self._final))),
             speech=self.speech_spans(),

@@ -44,7 +44,7 @@ from kiosk.core.ports import (
     Progress,
     ProgressCallback,
 )
-from kiosk.core.transcript import Span, Transcript, Word
+from kiosk.core.transcript import Span, Transcript, Word, fold_width
 from models.guards import SegmentStats, collapse_repeats, is_spurious, normalize
 from models.registry import ModelInfo, resolve_model
 
@@ -63,6 +63,8 @@ MIN_TOKENS, MAX_TOKENS = 48, 224
 BEAM_SIZE = 5
 TAIL_MARGIN_S = 0.35
 """Decoding stops when a segment ends this close to the end of the last speech span."""
+HINT_WEIGHT = 2.0
+"""How much likelier the other language must sound than the question's to be chosen."""
 BATCH_BLOCK = 30 * SAMPLE_RATE
 """Samples fed at a time when a whole recording is transcribed."""
 _FIX = "run `kiosk model install --force`, or pass --model DIR with a CTranslate2 Whisper model"
@@ -179,13 +181,21 @@ class WhisperTranscriber:
                 on_progress(Progress(done=min(duration, float(seg.end)), total=duration))
         return words
 
-    def detect_language(self, audio: Audio) -> str:
-        """``"zh"`` or ``"en"``, whichever Whisper finds likelier in the speech."""
+    def detect_language(self, audio: Audio, hint: str | None = None) -> str:
+        """``"zh"`` or ``"en"``: what the speech sounds like, the ``hint`` (the question's
+        language) only breaking near ties: the other language wins when Whisper finds it
+        at least ``HINT_WEIGHT`` times as likely."""
         if audio.size == 0:
-            return "zh"
-        _, _, probs = self.model.detect_language(audio, vad_filter=True)
+            return hint or "zh"
+        with self._lock:
+            _, _, probs = self.model.detect_language(audio, vad_filter=True)
         scores = dict(probs)
-        return "zh" if scores.get("zh", 0.0) >= scores.get("en", 0.0) else "en"
+        zh, en = scores.get("zh", 0.0), scores.get("en", 0.0)
+        if hint == "zh":
+            return "en" if en >= HINT_WEIGHT * zh else "zh"
+        if hint == "en":
+            return "zh" if zh >= HINT_WEIGHT * en else "en"
+        return "zh" if zh >= en else "en"
 
     def _segments(
         self, audio: Audio, lang: str, duration: float, speech_end: float
@@ -219,7 +229,8 @@ class WhisperTranscriber:
     def _words(self, seg: Any, lang: str, duration: float) -> list[Word]:
         out = []
         for w in seg.words or ():
-            text = w.word.strip()
+            # U+FFFD: a character Whisper split across tokens and never finished
+            text = fold_width(w.word.replace("\ufffd", "")).strip()
             if lang == "zh":
                 text = self._t2s.convert(text)
             if not text:

@@ -212,7 +212,7 @@ class BurstDecoder:
         self.delay = delay
         self.calls = 0
 
-    def detect_language(self, audio: Audio) -> str:
+    def detect_language(self, audio: Audio, hint: str | None = None) -> str:
         return "en"
 
     def decode_words(self, audio: Audio, lang: str) -> list[Word]:

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from kiosk.core.transcript import Span, Word, is_han, join_words
+from kiosk.core.transcript import Span, Word, join_words
 
 WINDOW = 512
 """Samples per voice-activity probability (Silero VAD at 16 kHz: 32 ms)."""
