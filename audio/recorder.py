@@ -220,7 +220,12 @@ class SoundDeviceRecorder:
             return
         except OSError as exc:
             self._finish("error")
-            self._report(KioskError(f"cannot write the recording to {writer.path}: {_reason(exc)}"))
+            self._report(
+                RecordingFileError(
+                    f"cannot write the recording to {writer.path}: {_reason(exc)}; "
+                    "check that disk and folder"
+                )
+            )
             return
         if self._on_audio is not None and block.size:
             try:

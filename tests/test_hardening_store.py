@@ -416,6 +416,33 @@ def test_the_recorder_reports_a_full_disk_as_the_disk_not_the_microphone(
     assert errors[0].samples == 1600
 
 
+class BrokenDisk(FullDisk):
+    """A disk that fails with an I/O error (not a full one) past ``limit`` bytes."""
+
+    def write(self, data: bytes | memoryview) -> int:
+        if self._file.tell() + len(data) > self.limit:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return self._file.write(bytes(data))
+
+
+def test_any_other_write_error_mid_answer_is_the_disk_too(tmp_path: Path) -> None:
+    from audio.recorder import SoundDeviceRecorder
+    from audio.wav import RecordingFileError
+
+    errors: list[Exception] = []
+    recorder = SoundDeviceRecorder()
+    path = tmp_path / "a.wav"
+    recorder._writer = WavWriter(path, 16_000, opener=lambda p: cast(BinaryIO, BrokenDisk(p, 2000)))
+    recorder._on_error = errors.append
+    recorder._write(tone_samples(0.1))
+    assert recorder.finish_reason == "error"
+    assert len(errors) == 1 and isinstance(errors[0], RecordingFileError)
+    assert str(errors[0]) == (
+        f"cannot write the recording to {path}: [Errno 5] Input/output error; "
+        "check that disk and folder"
+    )
+
+
 class DiskAwareRecorder(FakeRecorder):
     """The project's fake microphone, reporting a full disk through ``on_error`` the way
     :class:`audio.recorder.SoundDeviceRecorder` does."""
@@ -758,3 +785,33 @@ def test_settings_saved_on_a_full_disk_leave_the_old_file_whole(
     )
     assert path.read_bytes() == before
     assert not list(folder.glob(".config-*")), "no half-written temporary file is left"
+
+
+class WriteErrorRecorder(FakeRecorder):
+    """The fake microphone whose recording file fails (an I/O error) after one second."""
+
+    def _deliver(self) -> bool:
+        more = super()._deliver()
+        if self.samples >= 16_000 and not self.finished.is_set():
+            from audio.wav import RecordingFileError
+
+            self._end("error")
+            if self._on_error is not None:
+                self._on_error(RecordingFileError("cannot write the recording: [Errno 5] I/O"))
+            return False
+        return more
+
+
+async def test_booth_blames_the_disk_not_the_microphone_for_a_write_error() -> None:
+    with Store.open() as store:
+        b = booth(store=store, recorder=WriteErrorRecorder(tone(7.0), pace="manual"))
+        async with b.app.run_test(size=SIZE) as pilot:
+            await record(b, pilot)
+            await until(pilot, lambda: state(b) == "lost")
+            problem = text_of(b.app.screen, "#problem")
+            assert problem.startswith(
+                "The recording could not be written mid-answer: cannot write the recording"
+            )
+            assert "microphone" not in problem and "0:01 kept in" in problem
+            await pilot.press("enter")  # what was kept is analysed
+            await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))

@@ -58,7 +58,7 @@ MIN_START_S = 10.0
 """Do not start with room for less than this: the answer would be cut off at once."""
 
 
-def _storage_problem(error: BaseException) -> bool:
+def _storage_problem(error: BaseException | str) -> bool:
     """Is this the disk (full, read-only, no permission) rather than the microphone?"""
     return isinstance(error, (RecordingFileError, OSError))
 
@@ -324,12 +324,18 @@ class RecordingScreen(BoothScreen):
         self._process(kept)
 
     def _show_lost(self, kept: RecordingResult) -> None:
-        error = self._lost_error or "device failed"
+        error: Exception | str = self._lost_error or "device failed"
         what = (
             f"{clock_text(kept.duration)} kept in {kept.path}. enter: analyse what was kept · "
             if kept.samples
             else "Nothing was recorded. "
         )
+        if _storage_problem(error):
+            self._show_problem(
+                f"The recording could not be written mid-answer: {error}\n{what}"
+                "r: try again once the disk is fixed · esc: back to the question."
+            )
+            return
         self._show_problem(
             f"The microphone stopped working mid-answer: {error}\n{what}"
             "r: reconnect it and try again · esc: back to the question."
