@@ -21,7 +21,7 @@ from kiosk.core.figures import (
     target_text,
 )
 from kiosk.core.metrics import Metrics
-from kiosk.core.report import Report, possible_fillers_text, segments
+from kiosk.core.report import Report, missing_speech_text, possible_fillers_text, segments
 
 VERDICT_STYLE = {
     "comfortable": "green",
@@ -113,6 +113,9 @@ def render_report(report: Report) -> RenderableType:
     possible = possible_fillers_text(report.metrics)
     if possible:
         parts.append(Text(possible))
+    missing = missing_speech_text(report.transcript)
+    if missing:
+        parts.append(Text(missing, style="yellow"))
     parts.append(Panel(transcript_text(report), title="transcript", title_align="left"))
     parts.append(
         Text(

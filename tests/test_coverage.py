@@ -39,3 +39,20 @@ def test_short_misses_are_not_reported_but_still_counted() -> None:
     said = words((0.0, 2.0), (3.2, 5.0))  # 0.4 s beyond reach of both words
     assert untranscribed(speech, said) == ()
     assert coverage(speech, said) == pytest.approx(1 - 0.4 / 5.0)
+
+
+def test_the_report_says_what_speech_has_no_words() -> None:
+    from kiosk.core.report import Report, missing_speech_text
+    from kiosk.core.transcript import Transcript
+    from kiosk.pipeline import report_from_transcript
+
+    tx = Transcript("en", 12.0, tuple(words((0.5, 1.0), (1.1, 2.0))), (Span(0.4, 8.0),))
+    report = report_from_transcript(tx)
+    data = report.to_dict()["transcript"]
+    assert data["coverage"] == pytest.approx(1 - 5.6 / 7.6, abs=1e-3)
+    assert data["untranscribed"] == [{"start": 2.4, "end": 8.0, "speech_s": 5.6}]
+    assert missing_speech_text(tx) == (
+        "Speech that could not be transcribed (not in the figures): 5.6 s at 0:02"
+    )
+    assert "5.6 s at 0:02" in report.to_markdown()
+    assert Report.from_dict(report.to_dict()).transcript == tx

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from kiosk.core.coverage import coverage, speech_in, untranscribed
 from kiosk.core.errors import BadInput
 from kiosk.core.figures import (
     clock_text,
@@ -138,6 +139,11 @@ def _report_dict(r: Report) -> dict[str, Any]:
             "words": [_word(w) for w in t.words],
             "speech": [{"start": s.start, "end": s.end} for s in t.speech],
             "notes": list(t.notes),
+            "coverage": round(coverage(t.speech, t.words), 4),
+            "untranscribed": [
+                {"start": s.start, "end": s.end, "speech_s": round(speech_in(t.speech, s), 3)}
+                for s in untranscribed(t.speech, t.words)
+            ],
         },
         "pace": {
             "value": m.pace.value,
@@ -352,6 +358,16 @@ def possible_fillers_text(m: Metrics) -> str | None:
     return f"{len(items)} {noun} not counted: {named}{more}"
 
 
+def missing_speech_text(t: Transcript) -> str | None:
+    """``4.6 s of speech at 0:10 could not be transcribed`` (each stretch, joined), or
+    None when every stretch of speech has words: what the figures do not include."""
+    gaps = untranscribed(t.speech, t.words)
+    if not gaps:
+        return None
+    said = "; ".join(f"{speech_in(t.speech, g):.1f} s at {clock_text(g.start)}" for g in gaps)
+    return f"Speech that could not be transcribed (not in the figures): {said}"
+
+
 def _markdown(r: Report) -> Iterator[str]:
     m = r.metrics
     yield f"# Answer — {r.created_at:%Y-%m-%d %H:%M} UTC"
@@ -374,6 +390,9 @@ def _markdown(r: Report) -> Iterator[str]:
     possible = possible_fillers_text(m)
     if possible:
         yield f"- {possible}"
+    missing = missing_speech_text(r.transcript)
+    if missing:
+        yield f"- {missing}"
     yield (
         f"- Pauses ≥ {m.pauses.threshold_s:g} s: {m.pauses.count}, "
         f"longest {m.pauses.longest_s:.1f} s; first word after "

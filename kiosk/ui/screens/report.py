@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from kiosk.core.ports import RecordingResult
-from kiosk.core.report import Report
+from kiosk.core.report import Report, missing_speech_text
 from kiosk.render import transcript_text
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.base import BoothScreen
@@ -51,6 +51,9 @@ class ReportScreen(BoothScreen):
             yield Static(self.asked.text, id="report-question", markup=False)
             yield ReportCards(self.report.metrics, id="cards")
             yield PossibleFillers(self.report.metrics, id="report-possible")
+            missing = missing_speech_text(self.report.transcript)
+            if missing:
+                yield Static(missing, id="report-missing", markup=False, classes="warning")
             transcript = Static(transcript_text(self.report), id="transcript")
             transcript.border_title = "Transcript"
             yield transcript
