@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import ConfigError, Settings
+from kiosk.config import ConfigError, Settings, read_config_file
 
 EDITED = ("language", "tts", "tts_rate", "input_device", "model_dir", "auto_stop_silence_s")
 
@@ -37,12 +36,10 @@ def dumps(values: dict[str, Any]) -> str:
 
 def save_settings(settings: Settings, path: Path) -> None:
     """Write the edited fields of ``settings`` into ``path``, keeping its other keys."""
-    values: dict[str, Any] = {}
-    if path.is_file():
-        try:
-            values = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot update, fix or remove it first: {exc}") from None
+    try:
+        values = read_config_file(path)
+    except ConfigError as exc:
+        raise ConfigError(f"cannot update the settings: {exc}") from None
     for key in EDITED:
         values[key] = getattr(settings, key)
     try:
