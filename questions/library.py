@@ -9,22 +9,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.core.errors import BadInput
+from kiosk.core.errors import BadInput, printable
 from questions.model import Bank, Question
 
 
 class BankError(BadInput):
-    """A problem in one bank file: ``str()`` is ``file:line: message`` (line when known)."""
+    """A problem in one bank file: ``str()`` is ``file:line: message`` (line when known).
+
+    The message is one printable line whatever the file holds: control and bidi characters
+    in the file name or the message are shown as escapes (``\\x1b``), never sent raw.
+    """
 
     def __init__(
         self, path: str, message: str, line: int | None = None, question_id: str | None = None
     ) -> None:
         self.path = path
         self.line = line
-        self.message = message
+        self.message = printable(message)
         self.question_id = question_id
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}")
+        where = f"{printable(path)}:{line}" if line else printable(path)
+        super().__init__(f"{where}: {self.message}")
 
     def as_dict(self) -> dict[str, Any]:
         return {"file": self.path, "line": self.line, "id": self.question_id, "error": self.message}

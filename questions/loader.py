@@ -9,7 +9,9 @@ Parsing is defensive — whatever bytes a file holds, the result is a bank or a 
 from __future__ import annotations
 
 import importlib.resources
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,11 +20,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kiosk.config import config_dir
+from kiosk.config import UnreadableFile, config_dir, exists, read_user_file
 from questions.library import BankError, Library
 from questions.model import Bank, BankSpec, Question, QuestionSpec
 
 MAX_BANK_BYTES = 2_000_000
+BANK_NOUN = "bank file (.toml)"
 MAX_ERRORS_PER_FILE = 20
 _TOP_KEYS = ("bank", "questions")
 _AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -50,23 +53,34 @@ def _bundled() -> Iterator[Source]:
             yield Source(str(entry), entry.read_bytes())
 
 
-def _files(path: Path) -> Iterator[Path]:
-    if path.is_dir():
-        yield from sorted(p for p in path.glob("*.toml") if p.is_file())
-    else:
+def _files(path: Path) -> Iterator[Path | BankError]:
+    """``path`` itself, or the ``*.toml`` entries of a folder; a BankError if it cannot be listed.
+
+    Only names are listed here: :func:`_read` decides whether each one is a readable file.
+    """
+    try:
+        is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        is_dir = False  # missing or unreadable: _read says which
+    if not is_dir:
         yield path
+        return
+    try:
+        with os.scandir(path) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(".toml"))
+    except OSError as exc:
+        reason = "permission denied" if isinstance(exc, PermissionError) else exc.strerror
+        yield BankError(str(path), f"cannot list this folder ({reason}); check its permissions")
+        return
+    yield from (path / name for name in names)
 
 
 def _read(path: Path) -> Source | BankError:
+    """The file's bytes, or why it cannot be a bank: missing, a device or FIFO, too big…"""
     try:
-        size = path.stat().st_size
-        if size > MAX_BANK_BYTES:
-            return BankError(str(path), f"file is {size} bytes; a bank may be at most 2 MB")
-        return Source(str(path), path.read_bytes())
-    except FileNotFoundError:
-        return BankError(str(path), "no such file or directory; check the path")
-    except OSError as exc:
-        return BankError(str(path), f"cannot read: {exc.strerror or exc}")
+        return Source(str(path), read_user_file(path, MAX_BANK_BYTES, BANK_NOUN))
+    except UnreadableFile as exc:
+        return BankError(str(path), exc.reason)
 
 
 def user_banks_dir() -> Path:
@@ -82,13 +96,13 @@ def _sources(
         for src in _bundled():
             seen.add(_key(Path(src.name)))
             yield src
-    paths = [user_banks_dir()] if include_user and user_banks_dir().is_dir() else []
+    paths = [user_banks_dir()] if include_user and exists(user_banks_dir()) else []
     for given in [*paths, *(Path(p).expanduser() for p in extra)]:
         for path in _files(given):
-            key = _key(path)
+            key = _key(Path(path.path) if isinstance(path, BankError) else path)
             if key not in seen:
                 seen.add(key)
-                yield _read(path)
+                yield path if isinstance(path, BankError) else _read(path)
 
 
 def _key(path: Path) -> str:
@@ -309,7 +323,11 @@ def load_library(
 
 def validate_paths(paths: Sequence[Path]) -> list[BankError]:
     """Problems in the given bank files/directories, including id clashes with bundled banks."""
-    wanted = {_key(f) for p in paths for f in _files(Path(p).expanduser())}
+    wanted = {
+        _key(Path(f.path) if isinstance(f, BankError) else f)
+        for p in paths
+        for f in _files(Path(p).expanduser())
+    }
     library = load_library(paths, include_user=False)
     return [e for e in library.errors if _key(Path(e.path)) in wanted]
 

@@ -25,7 +25,7 @@ from pydantic import (
     field_validator,
 )
 
-from kiosk.core.errors import BadInput
+from kiosk.core.errors import UNSAFE_CHARS, BadInput
 from kiosk.core.target import Target
 
 ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
@@ -111,25 +111,31 @@ def _kind(value: object) -> object:
 
 KindField = Annotated[Kind, BeforeValidator(_kind)]
 _Id = Annotated[str, StringConstraints(pattern=ID_PATTERN.pattern, min_length=1, max_length=80)]
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def _printable(value: str) -> str:
-    # Control characters would garble the screen and the voice; tabs and newlines are fine.
-    if _CONTROL.search(value):
-        raise ValueError("contains a control character; remove it")
+def check_printable(value: str) -> str:
+    """Refuse control characters (C0 but tab and newline, DEL, C1) and bidi controls.
+
+    Printed raw they would garble the terminal or make the text read differently from what
+    it holds (a right-to-left override); the error names the character so it can be found.
+    """
+    bad = UNSAFE_CHARS.search(value)
+    if bad is not None:
+        code = ord(bad.group())
+        what = "a bidirectional control" if code > 0x9F else "a control character"
+        raise ValueError(f"contains {what} (U+{code:04X}); remove it")
     return value
 
 
 _Line = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=1000),
-    AfterValidator(_printable),
+    AfterValidator(check_printable),
 ]
 _Short = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
-    AfterValidator(_printable),
+    AfterValidator(check_printable),
 ]
 _Strict = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -142,7 +148,9 @@ class BankSpec(BaseModel):
     id: _Id
     title: _Line
     language: Language
-    description: Annotated[str, StringConstraints(max_length=4000), AfterValidator(_printable)] = ""
+    description: Annotated[
+        str, StringConstraints(max_length=4000), AfterValidator(check_printable)
+    ] = ""
 
 
 class QuestionSpec(BaseModel):

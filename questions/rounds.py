@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -24,15 +25,20 @@ from pydantic import (
     model_validator,
 )
 
+from kiosk.config import UnreadableFile, read_user_file
 from kiosk.core.errors import BadInput
 from questions.library import BankError, Library
-from questions.loader import Source, describe, key_line, parse_toml
-from questions.model import ID_PATTERN, KindField, Language, Question
+from questions.loader import MAX_BANK_BYTES, Source, describe, key_line, parse_toml
+from questions.model import ID_PATTERN, KindField, Language, Question, check_printable
 
 DRILL_TAG = "drill"
 _ROUND_HEADER = re.compile(r"^\s*\[\[\s*rounds\s*\]\]")
 _STEP_HEADER = re.compile(r"^\s*\[\[\s*rounds\s*\.\s*steps\s*\]\]")
-_Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+_Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(check_printable),
+]
 _Strict = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
@@ -84,7 +90,9 @@ class RoundSpec(BaseModel):
     id: Annotated[str, StringConstraints(pattern=ID_PATTERN.pattern, max_length=80)]
     title: _Text
     language: Language
-    description: Annotated[str, StringConstraints(max_length=2000)] = ""
+    description: Annotated[
+        str, StringConstraints(max_length=2000), AfterValidator(check_printable)
+    ] = ""
     source: _Text | None = None
     steps: Annotated[list[StepSpec], Field(min_length=1, max_length=30)]
 
@@ -186,7 +194,12 @@ def parse_rounds(src: Source) -> tuple[dict[str, RoundSpec], list[BankError]]:
 def load_rounds(path: Path | None = None) -> tuple[dict[str, RoundSpec], list[BankError]]:
     """The bundled round templates (or those in ``path``), by id, plus any problems."""
     try:
-        src = _bundled_source() if path is None else Source(str(path), path.read_bytes())
+        if path is None:
+            src = _bundled_source()
+        else:  # a regular file only, of bank size at most (never a device or FIFO)
+            src = Source(str(path), read_user_file(path, MAX_BANK_BYTES, "rounds file (.toml)"))
+    except UnreadableFile as exc:
+        return {}, [BankError(exc.path, exc.reason)]
     except OSError as exc:
         return {}, [BankError(str(path or "rounds.toml"), f"cannot read: {exc.strerror or exc}")]
     return parse_rounds(src)
