@@ -2,6 +2,8 @@
 
 Bank files are edited by hand, so the command line is where a user finds out what loaded,
 what did not and why (``file:line: message``), and previews a mock round before practising.
+Everything printed goes through :func:`kiosk.core.errors.printable`: a bank or a file name
+can never send control or bidi characters to the terminal raw.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import load_settings
-from kiosk.core.errors import BadInput
+from kiosk.core.errors import BadInput, printable, printable_json
 from questions.library import BankError, Library
 from questions.loader import load_library, user_banks_dir, validate_paths
 from questions.model import Bank, Question
@@ -71,7 +73,17 @@ def _warn(errors: tuple[BankError, ...] | list[BankError]) -> None:
 
 
 def _emit(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(printable_json(json.dumps(data, ensure_ascii=False, indent=2)))
+
+
+def _say(text: str) -> None:
+    """Print ``text`` with any control or bidi character shown as an escape."""
+    print(printable(text, lines=True))
+
+
+def _line(text: str) -> str:
+    """``text`` on one line (line breaks become spaces), safe to print."""
+    return printable(" ".join(text.splitlines()))
 
 
 # --- list ------------------------------------------------------------------------------
@@ -97,13 +109,13 @@ def _list(args: argparse.Namespace) -> int:
     width = max((len(b.id) for b in lib.banks), default=4)
     print("Banks")
     for b in lib.banks:
-        print(f"  {b.id:<{width}}  {b.language}  {len(b):>4}  {b.title}")
+        _say(f"  {b.id:<{width}}  {b.language}  {len(b):>4}  {_line(b.title)}")
     for lang in lib.languages:
         print(f"\nCategories ({lang})")
         for category, n in lib.categories(lang):
-            print(f"  {n:>4}  {category}")
+            _say(f"  {n:>4}  {_line(category)}")
     print("\nTotal: " + ", ".join(f"{lang} {n}" for lang, n in totals.items()))
-    print(f"Your banks: {user_banks_dir()}/*.toml")
+    _say(f"Your banks: {_line(str(user_banks_dir()))}/*.toml")
     _warn(lib.errors)
     return 0
 
@@ -147,7 +159,8 @@ def _show(args: argparse.Namespace) -> int:
     lib = _library(args)
     bank, question = lib.bank(args.id), lib.get(args.id)
     if bank is None and question is None:
-        raise BadInput(f"no bank or question {args.id!r}; `kiosk banks list` shows the bank ids")
+        shown = printable(args.id)
+        raise BadInput(f"no bank or question '{shown}'; `kiosk banks list` shows the bank ids")
     if args.json:
         if bank is not None:
             _emit({**_bank_dict(bank), "questions": [_question_dict(q) for q in bank.questions]})
@@ -155,28 +168,28 @@ def _show(args: argparse.Namespace) -> int:
             _emit(_question_dict(question))
         return 0
     if bank is not None:
-        print(f"{bank.title}  ({bank.id}, {bank.language}, {len(bank)} questions)")
+        _say(f"{_line(bank.title)}  ({bank.id}, {bank.language}, {len(bank)} questions)")
         for q in bank.questions:
-            print(f"  {q.id}  [{q.kind.value} · {q.category} · {q.target}]  {q.text}")
+            _say(f"  {q.id}  [{q.kind.value} · {_line(q.category)} · {q.target}]  {_line(q.text)}")
     elif question is not None:
         _print_question(question)
     return 0
 
 
 def _print_question(q: Question) -> None:
-    print(q.text)
+    _say(q.text)
     if q.speak:
-        print(f"  read aloud: {q.speak}")
-    print(f"  id: {q.id}   bank: {q.bank_id}   language: {q.language}")
-    print(f"  kind: {q.kind.value}   category: {q.category}   target: {q.target}")
+        _say(f"  read aloud: {q.speak}")
+    _say(f"  id: {q.id}   bank: {q.bank_id}   language: {q.language}")
+    _say(f"  kind: {q.kind.value}   category: {_line(q.category)}   target: {q.target}")
     for i, text in enumerate(q.follow_ups, start=1):
-        print(f"  follow-up {i}: {text}")
+        _say(f"  follow-up {i}: {text}")
     for point in q.key_points:
-        print(f"  · {point}")
+        _say(f"  · {point}")
     if q.source:
-        print(f"  source: {q.source}")
+        _say(f"  source: {_line(q.source)}")
     if q.tags:
-        print(f"  tags: {', '.join(q.tags)}")
+        _say(f"  tags: {_line(', '.join(q.tags))}")
 
 
 # --- validate --------------------------------------------------------------------------
@@ -208,7 +221,7 @@ def _round(args: argparse.Namespace) -> int:
     _warn(problems)
     if args.round_id is None:
         for spec in templates.values():
-            print(f"  {spec.id:<16} {spec.language}  {len(spec.steps)} steps  {spec.title}")
+            _say(f"  {spec.id:<16} {spec.language}  {len(spec.steps)} steps  {_line(spec.title)}")
         return 0
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1_000_000)
     composed = compose_round(_library(args), args.round_id, seed, templates)
@@ -233,9 +246,9 @@ def _round_dict(r: Round) -> dict[str, Any]:
 
 
 def _print_round(r: Round) -> None:
-    print(f"{r.title}  ({r.id}, seed {r.seed}; replay with --seed {r.seed})")
+    _say(f"{_line(r.title)}  ({r.id}, seed {r.seed}; replay with --seed {r.seed})")
     for n, item in enumerate(r.items, start=1):
         q = item.question
-        print(f"{n:>2}. [{item.step}] {q.text}  ({q.target}; {q.id})")
+        _say(f"{n:>2}. [{_line(item.step)}] {_line(q.text)}  ({q.target}; {q.id})")
         for text in item.follow_ups:
-            print(f"      → {text}")
+            _say(f"      → {_line(text)}")
