@@ -1,13 +1,17 @@
 """``kiosk analyze FILE``: measure a recorded answer without the TUI.
 
-Inputs are checked before the speech model is loaded (a typo in the path should fail in
-milliseconds, not after ten seconds of model loading). Progress goes to stderr and only
-when it is a terminal, so ``--json`` output can be piped untouched.
+Inputs and the output path are checked before the speech model is loaded (a typo in a
+path should fail in milliseconds, not after ten seconds of model loading); only a regular
+file is read as a recording, never a device or FIFO. A recording with many samples at full
+scale gets a warning: clipping distorts words and the measurements. Progress goes to stderr
+and only when it is a terminal, so ``--json`` output can be piped untouched. A report
+written with ``-o`` is private (0600) and written whole or not at all.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import sys
@@ -16,8 +20,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from kiosk.core.errors import BadInput
-from kiosk.core.ports import Language, Progress
+import numpy as np
+
+from kiosk.core.errors import BadInput, printable
+from kiosk.core.ports import Audio, Language, Progress
 from kiosk.core.target import Target, parse_target
 
 if TYPE_CHECKING:
@@ -25,6 +31,13 @@ if TYPE_CHECKING:
     from kiosk.core.report import Report
 
 LANGUAGES = ("zh", "en", "auto")
+MAX_AUDIO_BYTES = 1_000_000_000
+"""Larger files are refused: an answer is minutes long, a few MB even as uncompressed WAV."""
+AUDIO_NOUN = "recording (wav, flac, mp3, m4a, ogg)"
+CLIP_LEVEL = 0.999
+"""A sample this close to full scale (|x| ≥ 0.999) counts as clipped."""
+CLIP_SHARE = 0.001
+"""Warn when at least this share of the samples (0.1 %) is clipped."""
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,17 +72,47 @@ def _output_format(args: argparse.Namespace) -> str:
     return "rich"
 
 
-def run(args: argparse.Namespace) -> int:
+def clipping_note(audio: Audio) -> str | None:
+    """A warning when a meaningful share of ``audio`` is at full scale (clipped), else None."""
+    if audio.size == 0:
+        return None
+    share = np.count_nonzero(np.abs(audio) >= CLIP_LEVEL) / audio.size
+    if share < CLIP_SHARE:
+        return None
+    return (
+        f"{share:.1%} of the samples are at full scale: the recording is clipped (the input "
+        "was too loud), so words may be misheard and pauses mismeasured; record again with "
+        "the microphone gain lower"
+    )
+
+
+def _read_audio(path: Path) -> Audio:
+    """The recording at ``path``: a regular file only, every error one printable line."""
     from audio.files import load_audio
+    from kiosk.config import regular_file
+
+    path = path.expanduser()
+    regular_file(path, AUDIO_NOUN, MAX_AUDIO_BYTES)
+    try:
+        return load_audio(path)
+    except BadInput as exc:
+        raise BadInput(printable(str(exc))) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from kiosk.commands.export import check_output
     from kiosk.config import load_settings
 
     language = parse_language(args.lang)
     target: Target | None = parse_target(args.target) if args.target is not None else None
     settings = load_settings({"model_dir": args.model, "language": language})
     fmt = _output_format(args)
-    if args.output is not None and args.output.is_dir():
-        raise BadInput(f"--output {args.output}: is a directory; give a file name")
-    audio = load_audio(args.file)
+    if args.output is not None:
+        check_output(args.output)
+    audio = _read_audio(args.file)
+    clipped = clipping_note(audio)
+    if clipped is not None:
+        print(f"warning: {clipped}", file=sys.stderr)
     with _progress() as show:
         show("loading speech model", None)
         transcriber, model_name = _load_transcriber(settings.model_dir)
@@ -83,6 +126,11 @@ def run(args: argparse.Namespace) -> int:
             on_progress=lambda p: show("transcribing", p),
             source=str(args.file),
             model=model_name,
+        )
+    if clipped is not None:
+        notes = (*report.transcript.notes, clipped)
+        report = dataclasses.replace(
+            report, transcript=dataclasses.replace(report.transcript, notes=notes)
         )
     _emit(report, fmt, args.output)
     return 0
@@ -115,21 +163,25 @@ def render_text(report: Report, fmt: str, width: int | None = None) -> str:
 
 
 def _emit(report: Report, fmt: str, output: Path | None) -> None:
+    from kiosk.commands.export import show_text, write_private
+
     if output is not None:
-        try:
-            output.write_text(render_text(report, fmt), encoding="utf-8")
-        except OSError as exc:
-            raise BadInput(f"cannot write {output}: {exc.strerror or exc}") from None
-        print(f"report written to {output}", file=sys.stderr)
+        write_private(output, render_text(report, fmt))
+        print(f"report written to {printable(str(output))}", file=sys.stderr)
         return
     if fmt != "rich":
-        sys.stdout.write(render_text(report, fmt))
+        sys.stdout.write(show_text(render_text(report, fmt), fmt))
         return
     from rich.console import Console
 
     from kiosk.render import render_report
 
-    Console().print(render_report(report))
+    shown = dataclasses.replace(
+        report,
+        source=printable(report.source) if report.source else None,
+        question_text=printable(report.question_text) if report.question_text else None,
+    )
+    Console().print(render_report(shown))
 
 
 Show = Callable[[str, Progress | None], None]

@@ -4,23 +4,27 @@ Markdown is for reading and sharing with a coach: the report with fillers in bol
 and the target's end marked in the transcript. JSON is for tools: an attempt's export *is*
 its report (``Report.to_dict()``) with one extra ``attempt`` key holding the history row,
 so ``Report.from_dict(json.load(f))`` reads it back. Files are written readable by the
-user only (0600): transcripts are personal. The booth's history screen uses the same
-functions.
+user only (0600): transcripts are personal. They are written whole or not at all (a
+temporary file renamed into place), and the destination is checked before any work is
+done. The booth's history screen and ``kiosk analyze -o`` use the same functions.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import errno
 import io
 import json
 import os
+import stat
 import sys
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.core.errors import BadInput
+from kiosk.core.errors import BadInput, printable, printable_json
 
 if TYPE_CHECKING:
     from kiosk.store import Attempt, Store
@@ -137,15 +141,76 @@ def _dumps(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` readable by the user only; BadInput if it cannot be."""
+def check_output(path: Path) -> Path:
+    """The file an export to ``path`` will replace (a symlink is followed), checked now.
+
+    :class:`BadInput` when it cannot be written — its folder is missing or read-only, or it
+    is a directory or a device — so a command fails at once rather than after its work.
+    """
+    shown = printable(str(path))
+    target = Path(os.path.realpath(path))
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise BadInput(f"cannot write {shown}: {exc.strerror or exc}") from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise BadInput(f"cannot write {shown}: it is a directory; give a file name")
+    if mode is not None and not stat.S_ISREG(mode):
+        raise BadInput(
+            f"cannot write {shown}: not a regular file; give a file name "
+            "(without -o the text goes to standard output)"
+        )
+    folder = target.parent
+    if not folder.is_dir():
+        raise BadInput(
+            f"cannot write {shown}: the folder {printable(str(folder))} does not exist; "
+            "create it or choose another"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise BadInput(
+            f"cannot write {shown}: the folder {printable(str(folder))} is not writable; "
+            "choose another"
+        )
+    return target
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, readable by the user only (0600), whole or not at all.
+
+    The text goes to a temporary file beside ``path`` that replaces it once written and
+    synced, so a full disk or a crash leaves the previous file (or none), never a truncated
+    one. :class:`BadInput` names the file and the reason when it cannot be written.
+    """
+    target = check_output(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise BadInput(f"cannot write {printable(str(path))}: {_reason(exc)}") from None
+    try:
         with open(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
-        os.chmod(path, 0o600)
-    except OSError as exc:
-        raise BadInput(f"cannot write {path}: {exc.strerror or exc}") from None
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise BadInput(f"cannot write {printable(str(path))}: {_reason(exc)}") from None
+        raise
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full; free some space and try again"
+    return exc.strerror or type(exc).__name__
+
+
+def show_text(text: str, fmt: str) -> str:
+    """``text`` safe to print on a terminal: control and bidi characters escaped."""
+    return printable_json(text) if fmt == "json" else printable(text, lines=True)
 
 
 # --- the command ---------------------------------------------------------------------
@@ -154,10 +219,12 @@ def write_private(path: Path, text: str) -> None:
 def _run(args: argparse.Namespace) -> int:
     from kiosk.commands.history import _opened
 
+    if args.output is not None:
+        check_output(args.output)
     with _opened() as store:
         text = export_text(store, args.id, args.format, session=args.session)
     if args.output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(show_text(text, args.format))
         return 0
     write_private(args.output, text)
     what = "mock round" if args.session else "answer"
