@@ -10,11 +10,17 @@ runtime, PortAudio, a valid config or a writable data directory the kiosk cannot
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
+
+from kiosk.core.errors import printable
 
 Status = Literal["ok", "warn", "fail"]
 SYMBOL = {"ok": "✓", "warn": "!", "fail": "✗"}
@@ -67,7 +73,8 @@ def check_config() -> Check:
 
     path = config_file()
     load_settings()
-    where = str(path) if path.is_file() else f"{path} (not present; defaults used)"
+    shown = printable(str(path))
+    where = shown if path.is_file() else f"{shown} (not present; defaults used)"
     return Check("settings", "ok", where, essential=True)
 
 
@@ -162,14 +169,64 @@ def check_mandarin_voice() -> Check:
     return Check("voice (zh neural)", "warn", f"not available (missing: {missing}); espeak-ng used")
 
 
+PROBE_BYTES = 256 * 1024
+"""Written (and synced) by the data-directory check: about 8 s of recorded answer."""
+LOW_SPACE_MB = 200
+"""Below this much free space the check warns: about an hour and a half of recordings."""
+MB_PER_MINUTE = 16_000 * 2 * 60 / 1e6
+"""A recorded minute: 16 kHz, 16-bit, mono."""
+
+
 def check_data_dir() -> Check:
+    """Really write (and sync) a small file where answers are recorded, then remove it.
+
+    Creating an empty file succeeds on a full disk, so only a write proves there is room;
+    a full disk is reported as such, with the space left.
+    """
     from kiosk.config import data_dir
 
     path = data_dir()
-    path.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path, prefix=".doctor-"):
-        pass
-    return Check("data directory", "ok", f"writable: {path}", essential=True)
+    shown = printable(str(path))
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=path, prefix=".doctor-")
+    except OSError as exc:
+        return Check("data directory", "fail", _write_problem(exc, path), essential=True)
+    try:
+        block = b"\0" * PROBE_BYTES
+        written = 0
+        while written < len(block):
+            written += os.write(fd, block[written:])
+        os.fsync(fd)
+    except OSError as exc:
+        return Check("data directory", "fail", _write_problem(exc, path), essential=True)
+    finally:
+        os.close(fd)
+        Path(probe).unlink(missing_ok=True)
+    free = _free_mb(path)
+    if free is not None and free < LOW_SPACE_MB:
+        minutes = free / MB_PER_MINUTE
+        detail = f"writable, but only {free:.0f} MB free (about {minutes:.0f} min of recording)"
+        return Check("data directory", "warn", f"{detail}: {shown}", essential=True)
+    return Check("data directory", "ok", f"writable: {shown}", essential=True)
+
+
+def _free_mb(path: Path) -> float | None:
+    try:
+        return shutil.disk_usage(path).free / 1e6
+    except OSError:
+        return None
+
+
+def _write_problem(exc: OSError, path: Path) -> str:
+    shown = printable(str(path))
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        free = _free_mb(path)
+        left = f"{free:.1f} MB free" if free is not None else "no space left"
+        return f"disk full: {left} in {shown}; free some space, answers cannot be recorded"
+    if isinstance(exc, PermissionError):
+        return f"not writable: {shown} (permission denied); fix its permissions or set KIOSK_HOME"
+    return f"cannot write in {shown}: {exc.strerror or exc}"
 
 
 def _guarded(name: str, essential: bool, fn: Callable[[], Check | list[Check]]) -> list[Check]:
@@ -202,7 +259,7 @@ def run(args: argparse.Namespace) -> int:
     checks = run_checks(deep=args.deep)
     width = max(len(c.name) for c in checks)
     for c in checks:
-        print(f"{SYMBOL[c.status]} {c.name.ljust(width)}  {c.detail}")
+        print(f"{SYMBOL[c.status]} {c.name.ljust(width)}  {printable(c.detail)}")
     blocking = [c.name for c in checks if c.blocking]
     if blocking:
         print(f"\nkiosk cannot work yet: fix {', '.join(blocking)} (see above)")
