@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from kiosk.config import Settings
@@ -148,6 +149,23 @@ class KioskApp(App[int]):
             self.notify(str(exc), title="Cannot analyse", severity="error", timeout=10)
             return
         self.push_screen(ProcessingScreen(practice, asked, result, attempt.id))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notification, always as plain text (``markup`` is ignored).
+
+        Notifications quote file names, bank texts, typed values and error messages; read
+        as markup, a ``[/]`` in any of them would stop the booth. Every screen's
+        ``notify`` ends here.
+        """
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def _history_warning(self, text: str) -> None:
         """Called from any thread; shown once on the UI thread."""

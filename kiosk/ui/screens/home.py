@@ -93,7 +93,7 @@ class HomeScreen(BoothScreen):
         errors = getattr(self.booth.library, "errors", ())
         if errors:
             self.notify(
-                f"{len(errors)} question bank problem(s) skipped; run `kiosk banks check`. "
+                f"{len(errors)} question bank problem(s) skipped; run `kiosk banks validate`. "
                 f"First: {errors[0]}",
                 severity="warning",
                 timeout=10,
@@ -159,7 +159,8 @@ class HomeScreen(BoothScreen):
 
         entries = round_entries(self.booth.library, self.language, self.booth.seed)
         for title, about, start in entries:
-            parent.add_leaf(title, data=Entry(title, about, start, is_round=True))
+            entry = Entry(title, Text(about), start, is_round=True)
+            parent.add_leaf(Text(title), data=entry)
         if not entries:
             parent.add_leaf(Text("no round templates for this language", "dim"))
 
@@ -169,7 +170,7 @@ class HomeScreen(BoothScreen):
         entry = event.node.data
         about = self.query_one("#about", Static)
         if entry is not None:
-            about.update(entry.about)
+            about.update(Text(entry.about) if isinstance(entry.about, str) else entry.about)
         else:
             about.update(Text.assemble((str(event.node.label), "bold"), "\n\nenter: open"))
 
