@@ -99,9 +99,11 @@ class HistoryScreen(BoothScreen):
         yield TitleBar("History")
         with Vertical():
             with Horizontal(id="history-filters"):
-                yield Select([(b, b) for b in facets.banks], prompt="All banks", id="f-bank")
+                yield Select([(Text(b), b) for b in facets.banks], prompt="All banks", id="f-bank")
                 yield Select(
-                    [(c, c) for c in facets.categories], prompt="All categories", id="f-category"
+                    [(Text(c), c) for c in facets.categories],
+                    prompt="All categories",
+                    id="f-category",
                 )
                 yield Select(
                     [(Text(text[:50]), qid) for qid, text in facets.questions],

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
@@ -70,7 +71,7 @@ class ProgressScreen(BoothScreen):
         with Vertical():
             with Horizontal(id="progress-controls"):
                 yield Select(
-                    [("All categories", ALL), *((c, c) for c in categories)],
+                    [("All categories", ALL), *((Text(c), c) for c in categories)],
                     value=ALL,
                     allow_blank=False,
                     id="p-category",

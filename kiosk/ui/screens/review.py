@@ -82,7 +82,7 @@ class ReviewScreen(BoothScreen):
                 yield view
             else:
                 note = f" — {a.note}" if a.note else ""
-                yield Static(f"Not analysed ({a.status}{note}).", id="review-empty")
+                yield Static(f"Not analysed ({a.status}{note}).", id="review-empty", markup=False)
             yield Static(id="review-status")
         yield Footer()
 
