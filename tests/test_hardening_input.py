@@ -329,6 +329,15 @@ async def test_markup_typed_as_a_drill_length_is_shown_as_typed() -> None:
     assert any(m.startswith("Not a drill length") and "[/]" in m for m in shown), shown
 
 
+async def test_booth_notifications_escape_control_characters() -> None:
+    b = booth()
+    async with b.app.run_test(size=SIZE, notifications=True) as pilot:
+        b.app.notify("cannot read /tmp/evil\x1b[2J\u202e.toml [/]", title="x\x9by")
+        await pilot.pause(0.2)
+        shown = [(n.title, n.message) for n in b.app._notifications]
+    assert ("x\\x9by", "cannot read /tmp/evil\\x1b[2J\\u202e.toml [/]") in shown
+
+
 async def test_round_titles_keep_their_language_tag() -> None:
     b = booth()
     async with b.app.run_test(size=SIZE) as pilot:

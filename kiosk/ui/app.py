@@ -21,7 +21,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from kiosk.config import Settings
-from kiosk.core.errors import KioskError
+from kiosk.core.errors import KioskError, printable
 from kiosk.core.ports import Speaker
 from kiosk.ui.history import History
 from kiosk.ui.messages import HistoryProblem, ModelReady
@@ -162,10 +162,17 @@ class KioskApp(App[int]):
         """Show a notification, always as plain text (``markup`` is ignored).
 
         Notifications quote file names, bank texts, typed values and error messages; read
-        as markup, a ``[/]`` in any of them would stop the booth. Every screen's
-        ``notify`` ends here.
+        as markup, a ``[/]`` in any of them would stop the booth, and a control character
+        would reach the terminal, so both are neutralised here, where every screen's
+        ``notify`` ends.
         """
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        super().notify(
+            printable(message, lines=True),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def _history_warning(self, text: str) -> None:
         """Called from any thread; shown once on the UI thread."""
