@@ -264,7 +264,7 @@ class DrillRecordingScreen(RecordingScreen):
         stream = getattr(self, "stream", None)
         self._handed_over = True
         screen = DrillProcessingScreen(
-            self.practice, self.asked, result, self.attempt, stream=stream
+            self.practice, self.asked, result, self.attempt, stream=stream, notes=self.notes
         )
         self.booth.switch_screen(screen)
 

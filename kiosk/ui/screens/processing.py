@@ -11,6 +11,7 @@ falls back to the batch pass.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -76,9 +77,12 @@ class ProcessingScreen(BoothScreen):
         attempt: int | None = None,
         *,
         stream: LiveStream | None = None,
+        notes: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
         self.stream = stream
+        self.notes = notes
+        """Said in the report, e.g. that the recording stopped at the time limit."""
         """The answer's live transcription, finished here (used once; retries go batch)."""
         self.attempt = attempt
         self.practice = practice
@@ -158,6 +162,10 @@ class ProcessingScreen(BoothScreen):
             return
         if worker.is_cancelled:
             return
+        if self.notes:
+            transcript = report.transcript
+            transcript = replace(transcript, notes=(*transcript.notes, *self.notes))
+            report = replace(report, transcript=transcript)
         if report.metrics.no_speech:
             self.booth.history.failed(self.attempt, "no speech detected")
             self.post_message(NoSpeech())

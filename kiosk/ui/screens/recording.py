@@ -5,6 +5,11 @@ on its audio thread and only touch :class:`LiveInput` (numbers) or post a messag
 polls those numbers at 12 Hz, so the UI redraws at a steady rate however fast audio
 arrives. Whatever happens, what was recorded stays on disk and the user is told where.
 
+An answer stops by itself at its time limit: twice the target, or the longest answer the
+settings allow (``max_answer_s``, 15 minutes by default), whichever comes first. The limit is
+announced a minute before (from two-minute limits up) and counted down on screen in its
+last 30 seconds; an answer cut there is analysed like any other, its report saying so.
+
 The disk is checked before each answer: with room for less than :data:`LOW_SPACE_S` of
 audio the user is warned, with less than :data:`MIN_START_S` recording does not start. If
 the disk fills mid-answer anyway, recording stops, what fitted is kept and analysed, and
@@ -13,6 +18,7 @@ the message says it was the disk, not the microphone.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -48,7 +54,6 @@ if TYPE_CHECKING:
 State = Literal["opening", "recording", "stopping", "failed", "lost"]
 POLL_HZ = 12
 STOP_NOTES = {
-    "cap": "Stopped at the time limit (twice the target).",
     "silence": "Stopped after silence.",
 }
 LOW_SPACE_S = 5 * 60.0
@@ -56,6 +61,26 @@ LOW_SPACE_S = 5 * 60.0
 whole answer at the longest targets (3 min) with margin, and time to free space first."""
 MIN_START_S = 10.0
 """Do not start with room for less than this: the answer would be cut off at once."""
+WARN_BEFORE_S = 60.0
+"""The limit is announced this long before it (when it is at least twice as far)."""
+COUNTDOWN_S = 30.0
+"""The last seconds before the limit are counted down on screen (limits of a minute up)."""
+
+
+def answer_limit(target_high: float, max_answer_s: float) -> tuple[float, str]:
+    """Where an answer stops by itself, in seconds, and why there: twice the target's
+    upper end, or the longest answer the settings allow if that comes first."""
+    if max_answer_s < 2 * target_high:
+        return max_answer_s, "the longest answer allowed"
+    return 2 * target_high, "twice the target"
+
+
+def cut_note(limit_s: float, why: str) -> str:
+    """The report's note on an answer stopped at its time limit."""
+    return (
+        f"The recording stopped at the time limit, {clock_text(limit_s)} ({why}); "
+        "anything said after it is not in this report."
+    )
 
 
 def _storage_problem(error: BaseException | str) -> bool:
@@ -65,6 +90,11 @@ def _storage_problem(error: BaseException | str) -> bool:
 
 class RecordingScreen(BoothScreen):
     """Records one answer."""
+
+    DEFAULT_CSS = """
+    RecordingScreen #rec-limit { display: none; height: 1; color: #d7a93b; }
+    RecordingScreen #rec-limit.shown { display: block; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space,enter", "stop", "Stop", priority=True),
@@ -79,6 +109,10 @@ class RecordingScreen(BoothScreen):
         self.state: State = "opening"
         self.live = LiveInput()
         self.rule = StopRule(2 * asked.target.high)
+        self.limit_why = "twice the target"
+        self.notes: tuple[str, ...] = ()
+        """Notes for the answer's report (it was cut at the time limit)."""
+        self._warned = False
         self.path: Path | None = None
         self.attempt: int | None = None
         self.kept: RecordingResult | None = None
@@ -91,12 +125,17 @@ class RecordingScreen(BoothScreen):
         """Transcribes the answer while it is spoken (None: transcribed after stop)."""
 
     def compose(self) -> ComposeResult:
+        limit, self.limit_why = answer_limit(
+            self.asked.target.high, self.booth.settings.max_answer_s
+        )
+        self.rule = StopRule(limit)
         yield TitleBar(self.practice.title)
         with Vertical(id="rec-box"):
             yield Static("○ opening the microphone…", id="rec-indicator")
             yield Static(describe(self.asked, self.practice), id="rec-meta", markup=False)
             yield Static(self.asked.text, id="rec-question", markup=False)
             yield TargetBar(self.asked.target, self.rule.cap_s, id="target-bar")
+            yield Static(id="rec-limit")
             yield Static("Input level", classes="caption")
             yield LevelMeter(id="level")
             yield Static(id="captions")
@@ -235,6 +274,27 @@ class RecordingScreen(BoothScreen):
         reason = self.rule.reason(elapsed, self.live)
         if reason is not None:
             self._finish(reason)
+            return
+        self._announce_limit(self.rule.cap_s - elapsed)
+
+    def _announce_limit(self, left: float) -> None:
+        """A notice a minute before the time limit; a countdown in its last 30 s."""
+        cap = self.rule.cap_s
+        if not self._warned and cap >= 2 * WARN_BEFORE_S and left <= WARN_BEFORE_S:
+            self._warned = True
+            self.notify(
+                f"1 minute left: the recording stops at {clock_text(cap)} ({self.limit_why}).",
+                title="Time limit",
+                severity="warning",
+                timeout=8,
+            )
+        if cap >= 2 * COUNTDOWN_S and left <= COUNTDOWN_S:
+            countdown = self.query_one("#rec-limit", Static)
+            countdown.update(
+                f"⏱ stops in {clock_text(math.ceil(left))}: the time limit is "
+                f"{clock_text(cap)} ({self.limit_why})"
+            )
+            countdown.add_class("shown")
 
     def action_stop(self) -> None:
         if self.state == "recording":
@@ -270,11 +330,14 @@ class RecordingScreen(BoothScreen):
     # --- stopping ---------------------------------------------------------------------------
 
     def _finish(self, reason: str) -> None:
+        if reason == "cap":
+            self.notes = (cut_note(self.rule.cap_s, self.limit_why),)
         self._set_state("stopping")
         if self._poll is not None:
             self._poll.stop()
         self.query_one("#rec-indicator").remove_class("live")
         self.query_one("#rec-indicator", Static).update("■ stopped")
+        self.query_one("#rec-limit", Static).remove_class("shown")
         self._close(reason)
 
     @work(thread=True, exclusive=True, group="recorder", exit_on_error=False)
@@ -301,7 +364,10 @@ class RecordingScreen(BoothScreen):
             self.notify(f"Answer cancelled. The recording is kept in {event.result.path}")
             self.booth.ask(self.practice, self.asked, replace=True)
         else:
-            if event.reason in STOP_NOTES:
+            if event.reason == "cap":
+                limit = f"{clock_text(self.rule.cap_s)}, {self.limit_why}"
+                self.notify(f"Stopped at the time limit ({limit}).", timeout=4)
+            elif event.reason in STOP_NOTES:
                 self.notify(STOP_NOTES[event.reason], timeout=4)
             self._process(event.result)
 
@@ -351,5 +417,7 @@ class RecordingScreen(BoothScreen):
         from kiosk.ui.screens.processing import ProcessingScreen
 
         stream, self._handed_over = self.stream, True
-        screen = ProcessingScreen(self.practice, self.asked, result, self.attempt, stream=stream)
+        screen = ProcessingScreen(
+            self.practice, self.asked, result, self.attempt, stream=stream, notes=self.notes
+        )
         self.booth.switch_screen(screen)

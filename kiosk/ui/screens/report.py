@@ -54,6 +54,8 @@ class ReportScreen(BoothScreen):
             missing = missing_speech_text(self.report.transcript)
             if missing:
                 yield Static(missing, id="report-missing", markup=False, classes="warning")
+            for note in self.report.transcript.notes:
+                yield Static(note, classes="report-note warning", markup=False)
             transcript = Static(transcript_text(self.report), id="transcript")
             transcript.border_title = "Transcript"
             yield transcript
