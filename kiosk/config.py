@@ -178,8 +178,6 @@ class Settings(BaseModel):
     """Stop recording after this many seconds of silence (0 = never)."""
     max_answer_s: float = Field(default=900.0, ge=10.0, le=3600.0)
     """The longest answer recorded, in seconds: the booth stops there (15 minutes)."""
-    max_answer_s: float = Field(default=900.0, ge=10.0, le=3600.0)
-    """The longest answer recorded, in seconds: the booth stops there (15 minutes)."""
     banks: list[Path] = Field(default_factory=list)
     """Extra question-bank TOML files or directories."""
 
