@@ -37,6 +37,7 @@ from kiosk.core.streaming import (
     Caption,
     Cut,
     Policy,
+    anchor_range,
     caption_of,
     closed_speech_end,
     context_start,
@@ -318,7 +319,10 @@ class StreamingTranscriber:
     def _range(self, spans: tuple[Span, ...], end: float) -> tuple[int, int]:
         """Samples decoded for the chunk ``[start, end)``: with its left context."""
         begin = context_start(spans, self._cuts, self.start, self.policy)
-        return max(self._origin, round(begin * SAMPLE_RATE)), round(end * SAMPLE_RATE)
+        lo = max(self._origin, round(begin * SAMPLE_RATE))
+        hi = max(lo, round(end * SAMPLE_RATE))
+        lo, hi = anchor_range(self._buffer, lo - self._origin, hi - self._origin)
+        return lo + self._origin, hi + self._origin
 
     def _decode(self, spans: tuple[Span, ...], end: float, *, final: bool) -> list[Word]:
         """Words of ``[start, end)``, decoded with the left context before ``start``.

@@ -471,3 +471,39 @@ def test_speech_that_stays_untranscribed_is_measured_not_hidden() -> None:
     transcript = proc2.transcript()
     (gap,) = untranscribed(transcript.speech, transcript.words)
     assert gap.start == pytest.approx(4.2, abs=0.05) and gap.end == pytest.approx(6.2, abs=0.05)
+
+
+@pytest.mark.parametrize("lead", [0, 37, 511, 1999, 5003])
+def test_the_same_speech_later_in_the_recording_decodes_the_same_samples(lead: int) -> None:
+    """An answer that starts ``lead`` samples later (another lead-in before the first word)
+    is cut on other VAD windows, yet every chunk reaches the decoder as the very same
+    samples: the words (tagged with a hash of the samples decoded) are the same."""
+    audio = burst_audio([*PHRASES, *[(0.15, 0.3)] * 30, (0.5, 0.3)])  # gaps the VAD sees
+    policy = Policy(max_chunk=8.0)
+    alone = _batch(audio, policy)
+    later = _batch(np.concatenate([np.zeros(lead, np.float32), audio]), policy)
+    assert later == alone
+
+
+def test_a_chunk_is_trimmed_to_its_sound_but_not_inside_it() -> None:
+    from kiosk.core.streaming import LEAD_PAD, LOUD_FRAME, TAIL_PAD, anchor_range
+
+    rate, lead, tail = SAMPLE_RATE, round(LEAD_PAD * SAMPLE_RATE), round(TAIL_PAD * SAMPLE_RATE)
+    sound = np.full(rate, 0.1, np.float32)
+    quiet = np.zeros(rate, np.float32)
+    audio = np.concatenate([quiet, sound, quiet])
+
+    def near(got: int, want: int) -> bool:  # sound edges are found to a 10 ms frame
+        return abs(got - want) < LOUD_FRAME
+
+    lo, hi = anchor_range(audio, 100, 3 * rate - 7)
+    assert near(lo, rate - lead) and near(hi, 2 * rate + tail)
+    lo, hi = anchor_range(audio, rate + 5, 3 * rate)
+    assert lo == rate + 5 and near(hi, 2 * rate + tail)  # begins in sound: kept
+    lo, hi = anchor_range(audio, 0, rate + 9)
+    assert near(lo, rate - lead) and hi == rate + 9  # ends in sound: kept
+    assert anchor_range(audio, 0, rate // 2) == (0, rate // 2)  # no sound at all
+    close = np.concatenate([quiet, sound, quiet[:800], sound, quiet])  # 50 ms apart
+    lo, hi = anchor_range(close, 0, 2 * rate + 300)
+    assert near(hi, 2 * rate + 400)  # halfway to the next sound
+    assert near(anchor_range(close, 2 * rate + 500, 4 * rate)[0], 2 * rate + 400)

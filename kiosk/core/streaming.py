@@ -30,6 +30,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
+
 from kiosk.core.transcript import Span, Word, join_words
 
 WINDOW = 512
@@ -163,6 +166,60 @@ GRID = 4
 """Cut decisions are taken every ``GRID`` VAD windows (128 ms) of the answer's own
 timeline, never at the moments audio happens to arrive: where an answer is cut, and so
 its transcript, depends on the audio alone, not on block timing or machine load."""
+
+LOUD_LEVEL = 0.003
+"""RMS over ``LOUD_FRAME`` samples (about -50 dBFS) that counts as sound for anchoring."""
+LOUD_FRAME = 160
+"""10 ms at 16 kHz."""
+LEAD_PAD = 0.1
+TAIL_PAD = 0.15
+"""Silence kept before the first and after the last sound of a decoded chunk (seconds)."""
+
+
+def _loud(audio: npt.NDArray[np.float32]) -> npt.NDArray[np.bool_]:
+    """Per sample ``i``: is the frame ``audio[i : i + LOUD_FRAME]`` loud? Each frame's sum
+    is taken over its own samples in one order, so a sample's answer does not depend on
+    where ``audio`` was sliced from."""
+    if len(audio) < LOUD_FRAME:
+        return np.zeros(0, dtype=bool)
+    power = np.convolve(audio.astype(np.float64) ** 2, np.ones(LOUD_FRAME), "valid")
+    return power >= LOUD_FRAME * LOUD_LEVEL**2
+
+
+def anchor_range(
+    audio: npt.NDArray[np.float32], lo: int, hi: int, rate: int = 16_000
+) -> tuple[int, int]:
+    """The samples to decode for the planned range ``audio[lo:hi]``, moved to the sound.
+
+    Where a chunk begins and ends is planned on VAD windows, so it moves by up to a window
+    (32 ms) with the answer's offset in the recording: the same words spoken 0.3 s later
+    would reach the decoder with other silences around them, and Whisper sometimes hears
+    them differently. Sound edges found on the samples themselves do not move. So a range
+    beginning in silence starts ``LEAD_PAD`` before its first sound (or halfway from the
+    sound before, if nearer), and one ending in silence stops ``TAIL_PAD`` after its last
+    sound (or halfway to the next sound in ``audio``, if nearer): the same speech is
+    decoded from the very same samples wherever it sits in the recording. An edge inside
+    sound (a chunk cut mid-speech) stays where it was planned.
+    """
+    loud = _loud(audio)
+    frames = np.flatnonzero(loud[lo:hi]) + lo
+    if frames.size == 0:
+        return lo, hi
+    first, last = int(frames[0]), int(frames[-1]) + LOUD_FRAME
+    if first > lo:
+        before = np.flatnonzero(loud[:first])
+        start = first - round(LEAD_PAD * rate)
+        if before.size:
+            start = max(start, (int(before[-1]) + LOUD_FRAME + first + 1) // 2)
+        lo = max(0, start)
+    if last < hi:
+        after = np.flatnonzero(loud[last:]) + last
+        end = last + round(TAIL_PAD * rate)
+        if after.size:
+            end = min(end, (last + int(after[0])) // 2)
+        hi = min(len(audio), end)
+    return lo, hi
+
 
 SPEECH_TAIL = 0.2
 """Audio kept after the end of speech in a chunk that ends at a pause (seconds)."""
