@@ -33,6 +33,7 @@ from kiosk.core.drills import (
     parse_seconds,
     split_at_target,
 )
+from kiosk.core.errors import printable
 from kiosk.core.ports import RecordingResult
 from kiosk.core.report import Report
 from kiosk.core.target import Target
@@ -145,7 +146,9 @@ class DrillSetupScreen(BoothScreen):
                 for s in PRESETS_S
             ]
             yield OptionList(*options, id="drill-lengths")
-            yield Input(placeholder="or type a length: 45, 75s, 2:30", id="drill-custom")
+            yield Input(
+                placeholder="or type a length: 45, 75s, 2:30", max_length=40, id="drill-custom"
+            )
             yield Static(id="drill-setup-note")
         yield Footer()
 
@@ -170,8 +173,12 @@ class DrillSetupScreen(BoothScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:
             seconds = parse_seconds(event.value)
-        except ValueError as exc:
-            self.notify(f"Not a drill length: {exc}", severity="warning")
+        except ValueError as exc:  # typed text: shown plain (never as markup) and escaped
+            self.notify(
+                f"Not a drill length: {printable(str(exc))}. "
+                "Type seconds (45, 75s), minutes (2m) or minutes:seconds (2:30).",
+                severity="warning",
+            )
             return
         self.start(seconds)
 
