@@ -326,7 +326,7 @@ async def test_markup_typed_as_a_drill_length_is_shown_as_typed() -> None:
         await pilot.pause(0.3)
         assert isinstance(b.app.screen, DrillSetupScreen), "still choosing a length"
         shown = [n.message for n in b.app._notifications]
-    assert any(m.startswith("Not a drill length") and "[/]" in m for m in shown), shown
+    assert any(m.startswith("Not a drill length") and "[/]" in m and "2:30" in m for m in shown)
 
 
 async def test_booth_notifications_escape_control_characters() -> None:
