@@ -8,8 +8,10 @@ faster-whisper adapter or a test double), which keeps this module free of model 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
+from kiosk.core.keypoints import ContentReview, QuestionLike, review_content
 from kiosk.core.metrics import compute_metrics
 from kiosk.core.ports import Audio, Language, ProgressCallback, Transcriber
 from kiosk.core.report import Report
@@ -28,6 +30,7 @@ def analyze_audio(
     model: str | None = None,
     question_id: str | None = None,
     question_text: str | None = None,
+    question: QuestionLike | None = None,
 ) -> Report:
     """Transcribe ``audio`` (16 kHz mono float32) and measure the answer."""
     transcript = transcriber.transcribe(audio, language, on_progress)
@@ -38,6 +41,7 @@ def analyze_audio(
         model=model,
         question_id=question_id,
         question_text=question_text,
+        question=question,
     )
 
 
@@ -49,8 +53,18 @@ def report_from_transcript(
     model: str | None = None,
     question_id: str | None = None,
     question_text: str | None = None,
+    question: QuestionLike | None = None,
 ) -> Report:
-    """Measure an answer already transcribed (e.g. streamed while it was spoken)."""
+    """Measure an answer already transcribed (e.g. streamed while it was spoken).
+
+    With the ``question`` (or a ``question_id`` found in the banks) the report also says
+    which of its key points were covered and how the answer was structured.
+    """
+    if question is None and question_id:
+        question = bank_question(question_id)
+    if question is not None:
+        question_id = question_id or question.id
+        question_text = question_text or question.text
     return Report(
         transcript=transcript,
         metrics=compute_metrics(transcript, target),
@@ -58,7 +72,31 @@ def report_from_transcript(
         model=model,
         question_id=question_id,
         question_text=question_text,
+        content=_content(transcript, question),
     )
+
+
+def _content(transcript: Transcript, question: QuestionLike | None) -> ContentReview | None:
+    if question is None or transcript.is_empty:
+        return None
+    return review_content(transcript.words, question, transcript.language)
+
+
+@lru_cache(maxsize=1)
+def _bank_questions() -> dict[str, QuestionLike]:
+    from kiosk.config import load_settings
+    from questions.loader import load_library
+
+    return {q.id: q for q in load_library(load_settings().banks).questions}
+
+
+def bank_question(question_id: str) -> QuestionLike | None:
+    """The bank question with this id (bundled or the user's banks), or None — e.g. for a
+    follow-up (``…-followup``), whose key points are its parent's, not its own."""
+    try:
+        return _bank_questions().get(question_id)
+    except Exception:  # a broken bank must not stop an answer being measured
+        return None
 
 
 def analyze_file(
@@ -69,6 +107,7 @@ def analyze_file(
     target: Target | None = None,
     on_progress: ProgressCallback | None = None,
     model: str | None = None,
+    question: QuestionLike | None = None,
 ) -> Report:
     """Decode ``path`` (any format :func:`audio.files.load_audio` reads) and analyse it.
 
@@ -85,4 +124,5 @@ def analyze_file(
         on_progress=on_progress,
         source=str(path),
         model=model,
+        question=question,
     )

@@ -8,6 +8,8 @@ transcript and pauses shown where they happened.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -20,8 +22,16 @@ from kiosk.core.figures import (
     speaking_pace_text,
     target_text,
 )
+from kiosk.core.keypoints import HOW_WORDS, ContentReview, KeyPointResult
 from kiosk.core.metrics import Metrics
-from kiosk.core.report import Report, missing_speech_text, possible_fillers_text, segments
+from kiosk.core.report import (
+    Report,
+    missing_speech_text,
+    possible_fillers_text,
+    segments,
+    signal_line,
+)
+from kiosk.core.structure import Signal
 
 VERDICT_STYLE = {
     "comfortable": "green",
@@ -33,6 +43,14 @@ VERDICT_STYLE = {
     "no_speech": "red",
 }
 FILLER_STYLE = "bold black on yellow"
+MATCH_STYLE = "bold black on #7fbf7f"
+"""Words that covered the selected key point, in the transcript."""
+STATUS_STYLE = {
+    "covered": "bold green",
+    "partly": "bold yellow",
+    "missing": "bold red",
+    "not_checked": "dim",
+}
 PAUSE_STYLE = "bold cyan"
 LONG_PAUSE_S = 2.0
 """Pauses at least this long are shown in red in the transcript."""
@@ -85,12 +103,15 @@ def summary_table(m: Metrics) -> Table:
     return table
 
 
-def transcript_text(report: Report) -> Text:
-    """The transcript with fillers highlighted, pauses and the target's end marked."""
+def transcript_text(report: Report, highlight: Iterable[tuple[int, int, int]] = ()) -> Text:
+    """The transcript with fillers highlighted, pauses and the target's end marked, and
+    the words in ``highlight`` (marks of a key point's matches) shown in green."""
     text = Text()
-    for kind, piece in segments(report):
+    for kind, piece in segments(report, highlight):
         if kind == "filler":
             text.append(piece, style=FILLER_STYLE)
+        elif kind == "match":
+            text.append(piece, style=MATCH_STYLE)
         elif kind == "pause":
             style = "bold red" if float(piece) >= LONG_PAUSE_S else PAUSE_STYLE
             text.append(f" ⏸{piece}s ", style=style)
@@ -116,6 +137,8 @@ def render_report(report: Report) -> RenderableType:
     missing = missing_speech_text(report.transcript)
     if missing:
         parts.append(Text(missing, style="yellow"))
+    if report.content is not None:
+        parts.append(content_text(report.content))
     parts.append(Panel(transcript_text(report), title="transcript", title_align="left"))
     parts.append(
         Text(
@@ -124,3 +147,50 @@ def render_report(report: Report) -> RenderableType:
         )
     )
     return Group(*parts)
+
+
+def key_point_text(k: KeyPointResult) -> Text:
+    """One key point: its mark, its text, and the answer's words that matched each term."""
+    line = Text()
+    line.append(f"{k.mark} ", style=STATUS_STYLE[k.status])
+    line.append(k.text, style="bold" if k.status != "not_checked" else "dim")
+    if k.matches:
+        line.append("  heard: ", style="dim")
+        for n, m in enumerate(k.matches):
+            if n:
+                line.append(", ", style="dim")
+            line.append(m.text, style="green")
+            if m.how != "same":
+                line.append(f" ({m.term}, {HOW_WORDS[m.how]})", style="dim")
+    if k.status in ("partly", "missing") and k.missing:
+        line.append(f"  not heard: {', '.join(k.missing)}", style="dim")
+    if k.note:
+        line.append(f"  ({k.note})", style="dim")
+    return line
+
+
+def signal_text(s: Signal) -> Text:
+    line = Text()
+    line.append("✓ " if s.found else "✗ ", style="bold green" if s.found else "bold yellow")
+    line.append(signal_line(s)[2:])
+    return line
+
+
+def content_text(c: ContentReview) -> Text:
+    """The "What was said" section: key points, then structure signals, as plain Text."""
+    text = Text()
+    text.append("What was said", style="bold")
+    if c.key_points:
+        text.append(f" · {c.summary()}\n", style="dim")
+        for k in c.key_points:
+            text.append_text(key_point_text(k))
+            text.append("\n")
+    else:
+        text.append("\n")
+    if c.structure is not None:
+        text.append(f"Structure — {c.structure.title}\n", style="bold")
+        for s in c.structure.signals:
+            text.append_text(signal_text(s))
+            text.append("\n")
+    text.rstrip()
+    return text

@@ -15,7 +15,7 @@ import dataclasses
 import io
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -29,6 +29,7 @@ from kiosk.core.target import Target, parse_target
 if TYPE_CHECKING:
     from kiosk.core.ports import Transcriber
     from kiosk.core.report import Report
+    from questions.model import Question
 
 LANGUAGES = ("zh", "en", "auto")
 MAX_AUDIO_BYTES = 1_000_000_000
@@ -46,6 +47,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--lang", default=None, help="language of the answer: zh, en or auto")
     p.add_argument("--target", default=None, help="time target in seconds: 60, 60-90, 1m-1m30s")
     p.add_argument("--model", type=Path, default=None, help="CTranslate2 Whisper model folder")
+    p.add_argument(
+        "--question",
+        default=None,
+        metavar="ID",
+        help="the bank question answered (see `kiosk banks show`): adds which of its key "
+        "points were covered and the answer's structure; its time target unless --target",
+    )
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print the report as JSON")
     fmt.add_argument("--markdown", action="store_true", help="print the report as Markdown")
@@ -76,7 +84,12 @@ def clipping_note(audio: Audio) -> str | None:
     """A warning when a meaningful share of ``audio`` is at full scale (clipped), else None."""
     if audio.size == 0:
         return None
-    share = np.count_nonzero(np.abs(audio) >= CLIP_LEVEL) / audio.size
+    step = 1 << 20  # counted a block at a time: no whole-recording temporaries
+    clipped = sum(
+        np.count_nonzero(np.abs(audio[i : i + step]) >= CLIP_LEVEL)
+        for i in range(0, audio.size, step)
+    )
+    share = clipped / audio.size
     if share < CLIP_SHARE:
         return None
     return (
@@ -109,6 +122,9 @@ def run(args: argparse.Namespace) -> int:
     fmt = _output_format(args)
     if args.output is not None:
         check_output(args.output)
+    question = find_question(args.question, settings.banks) if args.question else None
+    if target is None and question is not None:
+        target = question.target
     audio = _read_audio(args.file)
     clipped = clipping_note(audio)
     if clipped is not None:
@@ -126,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
             on_progress=lambda p: show("transcribing", p),
             source=str(args.file),
             model=model_name,
+            question=question,
         )
     if clipped is not None:
         notes = (*report.transcript.notes, clipped)
@@ -134,6 +151,26 @@ def run(args: argparse.Namespace) -> int:
         )
     _emit(report, fmt, args.output)
     return 0
+
+
+def find_question(question_id: str, banks: Sequence[Path] = ()) -> Question:
+    """The bank question ``question_id`` (bundled, the user's banks and ``banks``), or
+    :class:`BadInput` naming the closest ids and where to list them."""
+    import difflib
+
+    from questions.loader import load_library
+
+    library = load_library(banks)
+    wanted = question_id.strip()
+    question = next((q for q in library.questions if q.id == wanted), None)
+    if question is not None:
+        return question
+    close = difflib.get_close_matches(wanted, [q.id for q in library.questions], n=3)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    raise BadInput(
+        f"--question {printable(question_id)!r}: no bank question has this id.{hint} "
+        "`kiosk banks show BANK` lists the ids of a bank."
+    )
 
 
 def _load_transcriber(model_dir: Path | None) -> tuple[Transcriber, str]:

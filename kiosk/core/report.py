@@ -13,7 +13,7 @@ saved answer can be re-read without the app. Every figure in it (and in the JSON
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +28,7 @@ from kiosk.core.figures import (
     target_text,
 )
 from kiosk.core.fillers import ROLE_WORDS, Filler, PossibleFiller
+from kiosk.core.keypoints import HOW_WORDS, ContentReview, KeyPointResult
 from kiosk.core.metrics import (
     FillerStats,
     Length,
@@ -37,6 +38,7 @@ from kiosk.core.metrics import (
     Pause,
     PauseStats,
 )
+from kiosk.core.structure import Signal
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word, join_words
 
@@ -58,6 +60,8 @@ class Report:
     question_text: str | None = None
     model: str | None = None
     created_at: datetime = field(default_factory=_now)
+    content: ContentReview | None = None
+    """Key points and structure against the question (None: question unknown)."""
 
     @property
     def language(self) -> str:
@@ -184,6 +188,7 @@ def _report_dict(r: Report) -> dict[str, Any]:
             {"index": w.index, "text": w.text, "start": w.start, "end": w.end} for w in m.long_words
         ],
         "figures": figures(m),
+        "content": None if r.content is None else r.content.to_dict(),
     }
 
 
@@ -212,6 +217,7 @@ def _report_from(d: dict[str, Any]) -> Report:
         question_text=q.get("text"),
         model=d.get("model"),
         created_at=datetime.fromisoformat(d["created_at"]),
+        content=ContentReview.from_dict(d["content"]) if d.get("content") else None,
     )
 
 
@@ -279,18 +285,24 @@ def _metrics_from(d: dict[str, Any]) -> Metrics:
 # ---- Markdown ------------------------------------------------------------------------
 
 
-def segments(report: Report) -> Iterator[tuple[str, str]]:
+def segments(
+    report: Report, highlight: Iterable[tuple[int, int, int]] = ()
+) -> Iterator[tuple[str, str]]:
     """The transcript as (kind, text) pieces in reading order, for any renderer.
 
     kind is ``"text"``, ``"filler"``, ``"pause"`` (text = seconds, e.g. ``"1.2"``),
-    ``"space"`` or ``"overtime"`` (a marker where the target's upper end fell).
+    ``"space"``, ``"overtime"`` (a marker where the target's upper end fell) or
+    ``"match"``: words in ``highlight`` ((word, start char, end char) marks, e.g. the words
+    that covered a key point) that are not fillers.
     """
     words = report.transcript.words
     m = report.metrics
-    marks: dict[int, list[tuple[int, int]]] = {}
+    marks: dict[int, list[tuple[int, int, str]]] = {}
     for f in m.fillers.items:
         for wi, s, e in f.marks:
-            marks.setdefault(wi, []).append((s, e))
+            marks.setdefault(wi, []).append((s, e, "filler"))
+    for wi, s, e in highlight:
+        marks.setdefault(wi, []).append((s, e, "match"))
     pauses: dict[int, list[Pause]] = {}
     for p in m.pauses.items:
         pauses.setdefault(p.before_word, []).append(p)
@@ -313,16 +325,19 @@ def _spaced(left: str, right: str) -> bool:
     return join_words([left, right]) != left + right
 
 
-def _split_marked(text: str, ranges: list[tuple[int, int]]) -> Iterator[tuple[str, str]]:
+def _split_marked(text: str, ranges: list[tuple[int, int, str]]) -> Iterator[tuple[str, str]]:
+    # Fillers first where ranges overlap: a filler inside a matched phrase stays a filler.
+    kinds = ["text"] * len(text)
+    for s, e, kind in sorted(ranges, key=lambda r: r[2] == "filler"):
+        for k in range(max(s, 0), min(e, len(text))):
+            kinds[k] = kind
     pos = 0
-    for s, e in ranges:
-        if s > pos:
-            yield "text", text[pos:s]
-        if e > max(s, pos):
-            yield "filler", text[max(s, pos) : e]
-        pos = max(pos, e)
-    if pos < len(text):
-        yield "text", text[pos:]
+    while pos < len(text):
+        end = pos
+        while end < len(text) and kinds[end] == kinds[pos]:
+            end += 1
+        yield kinds[pos], text[pos:end]
+        pos = end
 
 
 POSSIBLE_SHOWN = 5
@@ -398,6 +413,9 @@ def _markdown(r: Report) -> Iterator[str]:
         f"longest {m.pauses.longest_s:.1f} s; first word after "
         f"{m.pauses.time_to_first_word_s:.1f} s"
     )
+    if r.content is not None:
+        yield ""
+        yield from content_markdown(r.content)
     yield ""
     yield "## Transcript"
     yield ""
@@ -412,3 +430,56 @@ def _markdown(r: Report) -> Iterator[str]:
         else:
             out.append(text)
     yield re.sub(r" {2,}", " ", "".join(out)).strip()
+
+
+# ---- what was said -------------------------------------------------------------------
+
+
+def key_point_line(k: KeyPointResult) -> str:
+    """``✓ 检索增强适合知识多变 — heard: RAG (检索增强, synonym), 知识 …`` as plain text."""
+    line = f"{k.mark} {k.text}"
+    if k.matches:
+        heard = ", ".join(
+            f"{m.text} ({m.term}, {HOW_WORDS[m.how]})" if m.how != "same" else m.text
+            for m in k.matches
+        )
+        line += f" — heard: {heard}"
+    if k.status in ("partly", "missing") and k.missing:
+        line += f"; not heard: {', '.join(k.missing)}"
+    if k.note:
+        line += f" ({k.note})"
+    return line
+
+
+def signal_line(s: Signal) -> str:
+    """``✓ Situation (背景): 当时`` or ``✗ Task (任务): not heard; e.g. …`` as plain text."""
+    line = f"{s.mark} {s.label}"
+    # the order's note already names each part with its words
+    words = "" if s.key == "order" else " · ".join(e.text for e in s.evidence)
+    if words:
+        line += f": {words}"
+    if s.note:
+        line += f" ({s.note})" if words else f": {s.note}"
+    return line
+
+
+def content_markdown(c: ContentReview) -> Iterator[str]:
+    """The "What was said" section of the Markdown report."""
+    yield "## What was said"
+    yield ""
+    if c.key_points:
+        yield f"**Key points:** {c.summary()}"
+        yield ""
+        for k in c.key_points:
+            yield f"- {_md_escape(key_point_line(k))}"
+        yield ""
+    if c.structure is not None:
+        yield f"**Structure — {c.structure.title}:**"
+        yield ""
+        for s in c.structure.signals:
+            yield f"- {_md_escape(signal_line(s))}"
+
+
+def _md_escape(text: str) -> str:
+    """Words of the answer as literal Markdown text (no emphasis, links or HTML)."""
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
