@@ -20,6 +20,7 @@ from kiosk.render import transcript_text
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.screens.question import describe
+from kiosk.ui.widgets.content_review import ContentReviewView
 from kiosk.ui.widgets.report_cards import PossibleFillers, ReportCards
 from kiosk.ui.widgets.titlebar import TitleBar
 
@@ -51,6 +52,8 @@ class ReportScreen(BoothScreen):
             yield Static(self.asked.text, id="report-question", markup=False)
             yield ReportCards(self.report.metrics, id="cards")
             yield PossibleFillers(self.report.metrics, id="report-possible")
+            if self.report.content is not None:
+                yield ContentReviewView(self.report.content, id="report-content")
             missing = missing_speech_text(self.report.transcript)
             if missing:
                 yield Static(missing, id="report-missing", markup=False, classes="warning")
@@ -59,11 +62,13 @@ class ReportScreen(BoothScreen):
             transcript = Static(transcript_text(self.report), id="transcript")
             transcript.border_title = "Transcript"
             yield transcript
-            yield Static(
+            legend = (
                 "Highlighted: fillers (counts are lower bounds — the transcriber drops some). "
-                "⏸ marks a pause where it happened.",
-                id="report-legend",
+                "⏸ marks a pause where it happened."
             )
+            if self.report.content is not None:
+                legend += " Green: the words of the key point chosen under What was said."
+            yield Static(legend, id="report-legend")
             if self.follow_up is not None:
                 yield Static(
                     Text.assemble(
@@ -75,6 +80,10 @@ class ReportScreen(BoothScreen):
                 )
             yield Static(f"Recording: {self.result.path}", id="report-path", markup=False)
         yield Footer()
+
+    def on_content_review_view_selected(self, event: ContentReviewView.Selected) -> None:
+        """Highlight the words of the chosen key point or signal in the transcript."""
+        self.query_one("#transcript", Static).update(transcript_text(self.report, event.marks))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "follow_up":
