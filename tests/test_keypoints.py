@@ -226,3 +226,13 @@ def test_review_round_trips_through_json() -> None:
     back = ContentReview.from_dict(json.loads(json.dumps(review.to_dict(), ensure_ascii=False)))
     assert back == review
     assert review.summary() == "2 of 2 key points covered"
+
+
+def test_a_shared_uncommon_character_is_half_heard() -> None:
+    result = check_key_points(words("给 模型 一两个 例子"), ["示例"])[0]
+    assert result.status == "partly"
+    assert [(m.term, m.text, m.how) for m in result.matches] == [("示例", "例子", "shared")]
+    # with the other terms of the key point it can complete a covered one
+    assert status("用户 随机抽 几百条 来 标注", "抽样与标注") == "covered"
+    # common characters (产, 性 …) share nothing
+    assert status("这个 产品 很 好", "产能") == "missing"

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from kiosk.core.structure import StructureReview
 
 Status = Literal["covered", "partly", "missing", "not_checked"]
-How = Literal["same", "synonym", "number", "parts"]
+How = Literal["same", "synonym", "number", "parts", "shared"]
 
 WINDOW_UNITS = 50
 """The terms of one key point must be heard within this many units (Han characters or
@@ -68,7 +68,10 @@ HOW_WORDS = {
     "synonym": "synonym",
     "number": "a number",
     "parts": "its parts",
+    "shared": "a shared character",
 }
+SHARED = "<shared>"
+"""The form of a hit that only shares a character with the term (half its weight)."""
 
 # ---- vocabulary -----------------------------------------------------------------------
 
@@ -157,7 +160,8 @@ SYNONYMS: tuple[str, ...] = (
     "百分百|100%|绝对|完全确定|必须准确|deterministic|determinism",
     "成本|花费|费用|开销|钱|cost|costs|expense|bill",
     "收益|收入|产出|回报|revenue|income|benefit|return|earn",
-    "延迟|响应速度|速度|时延|latency|response time|毫秒",
+    "延迟|响应速度|速度|时延|响应时间|等待时间|变慢|更慢|latency|response time|毫秒",
+    "重排序|重排|精排|rerank|re-rank|reranking|re-ranking",
     "极严|特别高|很高|极高|严格|strict",
     "不足|太少|不够|缺少|凑不齐|insufficient|too little|too few|not enough",
     "单次|一次调用|每次|per call|per request|per query|each query|every query",
@@ -377,6 +381,7 @@ ZH_STOP = _words(
     "出 来 去 做 等 里 内 加 即 该 所 问 怎样 为何 哪 说明 一 两 三 需要 如果 谁 举 举个 一种 "
     "最 自己的 为什么 结尾 落到 开头 收尾 个人 段 "
     "逐条 讲出"
+    " 是否 是不是 有没有 能否"
 )
 EN_STOP = _words(
     "a an the of to in on for with and or by at as is are be been being your you their "
@@ -384,7 +389,8 @@ EN_STOP = _words(
     "about more very any each per than then so such do does did done can could would "
     "should will may might not no nor one's our we they them he she his her my i me us "
     "up out over under only also e.g. eg example like what's it's there's vs versus "
-    "rather instead first whether was were had has have exactly end start"
+    "rather instead first whether was were had has have exactly end start plus specific "
+    "concrete"
 )
 WEAK_WORDS = _words(
     "用户 产品 数据 问题 方案 场景 功能 能力 业务 模型 结果 效果 做法 情况 工作 经历 信息 user "
@@ -392,7 +398,7 @@ WEAK_WORDS = _words(
     "problem feature features model models thing things way use work team effect "
     # verbs that say little on their own
     "找到 进行 提供 给出 选 做 做好 使用 find pick include make get keep give take look see "
-    "know say tell ask talk go come put set show"
+    "know say go come put set show want need needed"
 )
 NUMBER_WORDS = _words(
     "数字 量化 可量化 数值 数据对比 number numbers quantified quantify figures figure"
@@ -1213,7 +1219,32 @@ def _hits(answer: AnswerText, term: Term) -> list[tuple[int, int, str]]:
             out.append((a, b, form))
     if not out:
         out = _parts_hits(answer, term)
+    if not out:
+        out = _shared_hits(answer, term)
     return sorted(out, key=lambda h: (h[0], h[0] - h[1]))  # longest first at one place
+
+
+COMMON_CHARS = frozenset(
+    "的一是不了人我在有他这中大来上个们到说和地也子时道出而要于就下得可你年生自会那后能对着事"
+    "其里所去行过家十用发天如然作方成者多日都三小二无同么经法当起与好看学进种将还分此心前面又定"
+    "见只主没公从性化品度量高产户数据模型问题功力率点实现以等加之为最很更些各该把被让给做"
+)
+"""Characters too common to show, on their own, that a word was meant (的, 产, 性 …)."""
+
+
+def _shared_hits(answer: AnswerText, term: Term) -> list[tuple[int, int, str]]:
+    """A two-character Mandarin word not heard in any form may be *partly* heard as an
+    answer word of two or three characters sharing an uncommon character with it (示例 ~
+    例子, 抽样 ~ 随机抽): half its weight. Longer terms are compounds, heard by their parts."""
+    label = term.label
+    if len(label) != 2 or not all(is_han(c) for c in label):
+        return []
+    wanted = set(label) - COMMON_CHARS
+    return [
+        (a, b, SHARED)
+        for a, b in sorted(answer.han_words)
+        if 2 <= b - a <= 3 and wanted & set(answer.text[a:b])
+    ]
 
 
 def _parts_hits(answer: AnswerText, term: Term) -> list[tuple[int, int, str]]:
@@ -1245,6 +1276,8 @@ def _parts_hits(answer: AnswerText, term: Term) -> list[tuple[int, int, str]]:
 def _how(term: Term, form: str) -> How:
     if form == NUM:
         return "number"
+    if form == SHARED:
+        return "shared"
     if form == "<parts>":
         return "parts"
     return "same" if form == form_key(term.label) else "synonym"
@@ -1282,8 +1315,16 @@ def check_key_point(
             ]
             if near:
                 chosen[t.label] = near[0]
-        weight = sum(t.weight for t in terms if t.label in chosen)
-        strong = sum(1 for t in terms if t.label in chosen and t.weight >= 1.0)
+        weight = sum(
+            t.weight * (0.5 if chosen[t.label][2] == SHARED else 1.0)
+            for t in terms
+            if t.label in chosen
+        )
+        strong = sum(
+            1
+            for t in terms
+            if t.label in chosen and t.weight >= 1.0 and chosen[t.label][2] != SHARED
+        )
         if (weight, strong) > (best[0], best[1]):
             best = (weight, strong, chosen)
     weight, strong, chosen = best
@@ -1298,7 +1339,9 @@ def check_key_point(
     missing = tuple(t.label for t in terms if t.label not in chosen)
     if weight >= COVERED_SHARE * total and (strong or all(t.weight < 1.0 for t in terms)):
         status: Status = "covered"
-    elif strong:
+    elif strong or any(
+        chosen[t.label][2] == SHARED for t in terms if t.label in chosen and t.weight >= 1.0
+    ):
         status = "partly"
     else:
         status = "missing"
