@@ -107,6 +107,10 @@ def test_function_words_are_dropped_and_known_phrases_kept_whole() -> None:
     ]
 
 
+def test_function_characters_joined_by_the_segmenter_are_dropped() -> None:
+    assert [t.label for t in key_point_terms("问对新人的期待")] == ["新人", "期待"]
+
+
 def test_words_after_a_contrast_are_not_required() -> None:
     assert [t.label for t in key_point_terms("task completion, not messages sent")] == [
         "task",

@@ -989,6 +989,10 @@ def _split_clause(text: str) -> list[str]:
         w = word.strip().strip("'’")
         if all(c in _ZH_DIGIT or c in _ZH_UNIT for c in w) or w.lower() in _EN_ONES:
             continue  # 两三 (段), one or two: how many is not what to listen for
+        if is_han(w[0]) and form_key(w) not in index and all(c in ZH_STOP for c in w):
+            continue  # 问对 (新人的期待): function characters jieba happened to join
+        if len(w) == 1 and is_han(w) and w not in index:
+            continue  # 清 (说清), 人, 找: a lone character the table does not know as a word
         if (
             len(w) >= 2
             and all(is_han(c) for c in w)
