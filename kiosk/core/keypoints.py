@@ -641,7 +641,7 @@ class AnswerText:
         self.raw = "".join(raw)
         self.raw_src = raw_src
         out = _Builder()
-        self._translate(self.raw, out)
+        AnswerText._translate(self.raw, out)
         text = out.text()
         # collapse runs of spaces, keeping the map aligned
         keep = [k for k, c in enumerate(text) if not (c == " " and k > 0 and text[k - 1] == " ")]
@@ -653,20 +653,22 @@ class AnswerText:
             self.text, self.src = self.text + " ", [*self.src, None]
         self._index()
 
-    def _translate(self, raw: str, out: _Builder) -> None:
+    @staticmethod
+    def _translate(raw: str, out: _Builder) -> None:
+        """Write the folded text ``raw`` as match text into ``out``."""
         pos = 0
         n = len(raw)
         while pos < n:
             ch = raw[pos]
             zh = _ZH_NUMERAL.match(raw, pos)
-            end = self._zh_number(raw, zh, out) if zh else None
+            end = AnswerText._zh_number(raw, zh, out) if zh else None
             if end is not None:
                 pos = end
                 continue
             if ch.isascii() and ch.isalnum():
                 m = _LATIN.match(raw, pos)
                 assert m is not None
-                end = self._latin(raw, m, out)
+                end = AnswerText._latin(raw, m, out)
                 pos = end
                 continue
             if is_han(ch):
@@ -709,7 +711,8 @@ class AnswerText:
         out.add(" " + _number_text(value) + ("%" if percent else "") + " ", (m.start(), m.end()))
         return m.end()
 
-    def _latin(self, raw: str, m: re.Match[str], out: _Builder) -> int:
+    @staticmethod
+    def _latin(raw: str, m: re.Match[str], out: _Builder) -> int:
         token = m.group(0)
         start, end = m.start(), m.end()
         if _DIGITS.fullmatch(token.replace("'", "")):
@@ -718,7 +721,7 @@ class AnswerText:
             out.add(" " + token.replace(",", "") + ("% " if pct else " "), (start, stop))
             return stop
         words = [token]
-        value = self._en_number(raw, m)
+        value = AnswerText._en_number(raw, m)
         if value is not None:
             val, stop = value
             pct = re.match(r"\s*(?:percent|per cent)\b", raw[stop:])
@@ -892,11 +895,9 @@ class AnswerText:
 def form_key(form: str) -> str:
     """A phrase in the shape of match text, so it can be found by substring search:
     English stems and digits between spaces, Han characters as they are."""
-    answer = AnswerText.__new__(AnswerText)
-    answer.words = (form,)
     raw, _ = _fold(form)
     out = _Builder()
-    AnswerText._translate(answer, raw, out)
+    AnswerText._translate(raw, out)
     text = re.sub(r" {2,}", " ", out.text().replace(" | ", " "))
     han_only = text.strip() and all(is_han(c) for c in text.strip())
     if han_only:
