@@ -6,11 +6,17 @@ through :func:`load_audio`: libsndfile (``soundfile``) for WAV/FLAC/OGG because 
 and exact, PyAV's bundled FFmpeg for everything else (and as a fallback). Resampling and
 down-mixing use FFmpeg's resampler via PyAV rather than hand-rolled filters.
 
+Files are decoded a block at a time into one preallocated array: a recording costs its
+16 kHz float32 samples (3.8 MB a minute) and a block, never a second copy of the whole
+file (a stereo or 44.1 kHz file is down-mixed and resampled block by block, with the same
+samples as a one-shot pass).
+
 Every failure is a :class:`~kiosk.core.errors.BadInput` naming the file and what to do.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +29,33 @@ from kiosk.core.ports import SAMPLE_RATE, Audio
 
 _SOUNDFILE_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".oga"})
 _SUPPORTED = "wav, flac, mp3, m4a, ogg"
+BLOCK_FRAMES = 1 << 16
+"""Frames read from a file at a time (about 4 s at 16 kHz)."""
+
+
+class _Samples:
+    """Blocks of float32 samples gathered into one array, allocated once for the expected
+    length and grown only if the file holds more than it said."""
+
+    def __init__(self, expected: int) -> None:
+        self._data = np.empty(max(0, expected), dtype=np.float32)
+        self.size = 0
+
+    def add(self, block: Audio) -> None:
+        end = self.size + block.size
+        if end > self._data.size:
+            grown = np.empty(max(end, self._data.size + self._data.size // 4), np.float32)
+            grown[: self.size] = self._data[: self.size]
+            self._data = grown
+        self._data[self.size : end] = block
+        self.size = end
+
+    def result(self) -> Audio:
+        """The samples; the unused room is let go unless it is small (no second copy)."""
+        spare = self._data.size - self.size
+        if spare <= max(SAMPLE_RATE, self._data.size // 64):
+            return self._data[: self.size]
+        return self._data[: self.size].copy()
 
 
 def load_audio(path: Path) -> Audio:
@@ -53,50 +86,92 @@ def load_audio(path: Path) -> Audio:
 
 
 def _read_soundfile(path: Path) -> Audio | None:
-    """Read with libsndfile; ``None`` if it cannot (PyAV gets a try)."""
+    """Read with libsndfile, a block at a time; ``None`` if it cannot (PyAV gets a try)."""
     try:
-        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+        with sf.SoundFile(str(path)) as f:
+            rate = int(f.samplerate)
+            expected = f.frames if rate == SAMPLE_RATE else _expected(f.frames, rate)
+            out = _Samples(expected)
+            for block in _resampled(_mono_blocks(f), rate):
+                out.add(block)
     except (sf.LibsndfileError, RuntimeError, OSError):
         return None
-    mono = np.ascontiguousarray(data.mean(axis=1, dtype=np.float32))
-    if rate == SAMPLE_RATE:
-        return mono
-    return resample(mono, int(rate))
+    return out.result()
+
+
+def _mono_blocks(f: sf.SoundFile) -> Iterator[Audio]:
+    """The file's frames as mono float32, :data:`BLOCK_FRAMES` at a time."""
+    while True:
+        data = f.read(BLOCK_FRAMES, dtype="float32", always_2d=True)
+        if len(data) == 0:
+            return
+        yield np.ascontiguousarray(data.mean(axis=1, dtype=np.float32))
+
+
+def _expected(frames: int, rate: int) -> int:
+    """Samples at :data:`SAMPLE_RATE` from ``frames`` at ``rate``, with a little room."""
+    return frames * SAMPLE_RATE // max(1, rate) + 64
 
 
 def _read_pyav(path: Path) -> Audio:
     """Decode any FFmpeg-readable file straight to 16 kHz mono float32."""
     resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-    chunks: list[Audio] = []
     try:
         with av.open(str(path), mode="r", metadata_errors="ignore") as container:
             if not container.streams.audio:
                 raise BadInput(f"{path}: has no audio track ({_SUPPORTED} expected)")
-            _decode_into(container, resampler, chunks)
+            out = _Samples(_expected_pyav(container))
+            _decode_into(container, resampler, out)
     except BadInput:
         raise
     except (av.FFmpegError, OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or type(exc).__name__
         raise BadInput(f"{path}: not a readable audio file ({reason}; use {_SUPPORTED})") from None
-    if not chunks:
-        return np.zeros(0, dtype=np.float32)
-    return np.ascontiguousarray(np.concatenate(chunks), dtype=np.float32)
+    return out.result()
 
 
-def _decode_into(container: Any, resampler: av.AudioResampler, chunks: list[Audio]) -> None:
-    """Append resampled audio to ``chunks``; a damaged tail ends decoding, keeping the rest."""
+def _expected_pyav(container: Any) -> int:
+    """Samples the container says its audio holds at :data:`SAMPLE_RATE` (0: unknown)."""
+    stream = container.streams.audio[0]
+    if stream.duration is not None and stream.time_base is not None:
+        seconds = float(stream.duration * stream.time_base)
+    elif container.duration is not None:
+        seconds = container.duration / av.time_base
+    else:
+        return 0
+    return max(0, int(seconds * SAMPLE_RATE)) + SAMPLE_RATE // 10
+
+
+def _decode_into(container: Any, resampler: av.AudioResampler, out: _Samples) -> None:
+    """Add resampled audio to ``out``; a damaged tail ends decoding, keeping the rest."""
     try:
         for frame in container.decode(audio=0):
             frame.pts = None
-            chunks.extend(_frames_to_arrays(resampler.resample(frame)))
+            for block in _frames_to_arrays(resampler.resample(frame)):
+                out.add(block)
     except av.FFmpegError:
-        if not chunks:
+        if not out.size:
             raise
-    chunks.extend(_frames_to_arrays(resampler.resample(None)))
+    for block in _frames_to_arrays(resampler.resample(None)):
+        out.add(block)
 
 
 def _frames_to_arrays(frames: list[av.AudioFrame]) -> list[Audio]:
     return [f.to_ndarray().reshape(-1).astype(np.float32, copy=False) for f in frames]
+
+
+def _resampled(blocks: Iterator[Audio], rate: int) -> Iterator[Audio]:
+    """Mono float32 ``blocks`` at ``rate`` as blocks at :data:`SAMPLE_RATE` (FFmpeg swr,
+    fed block by block: the same samples as :func:`resample` on the whole)."""
+    if rate == SAMPLE_RATE:
+        yield from blocks
+        return
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    for block in blocks:
+        frame = av.AudioFrame.from_ndarray(block.reshape(1, -1), format="flt", layout="mono")
+        frame.sample_rate = rate
+        yield from _frames_to_arrays(resampler.resample(frame))
+    yield from _frames_to_arrays(resampler.resample(None))
 
 
 def resample(samples: Audio, rate: int) -> Audio:

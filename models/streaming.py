@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -56,6 +57,9 @@ log = logging.getLogger(__name__)
 
 _CONTEXT = 64
 """Silero VAD sees the last 64 samples of the previous window with each window."""
+VAD_BATCH = 1024
+"""Windows (about 33 s) given to Silero VAD at once: a backlog of minutes is run in
+batches of this size (same probabilities), so the model's working memory stays small."""
 
 
 MAX_REFILLS = 3
@@ -98,14 +102,17 @@ class SileroProbabilities:
         self._rest = data[usable:]
         if usable == 0:
             return []
-        windows = data[:usable].reshape(-1, WINDOW)
-        contexts = np.concatenate([self._context[None, :], windows[:-1, -_CONTEXT:]], axis=0)
-        batch = np.concatenate([contexts, windows], axis=1)
-        out, self._h, self._c = self._session.run(
-            None, {"input": batch, "h": self._h, "c": self._c}
-        )
-        self._context = windows[-1, -_CONTEXT:].copy()
-        return [float(p) for p in np.asarray(out).ravel()]
+        probs: list[float] = []
+        for first in range(0, usable // WINDOW, VAD_BATCH):
+            windows = data[first * WINDOW : usable].reshape(-1, WINDOW)[:VAD_BATCH]
+            contexts = np.concatenate([self._context[None, :], windows[:-1, -_CONTEXT:]])
+            batch = np.concatenate([contexts, windows], axis=1)
+            out, self._h, self._c = self._session.run(
+                None, {"input": batch, "h": self._h, "c": self._c}
+            )
+            self._context = windows[-1, -_CONTEXT:].copy()
+            probs.extend(float(p) for p in np.asarray(out).ravel())
+        return probs
 
     def flush(self) -> list[float]:
         """The last partial window, zero-padded, as a whole-file pass pads it."""
@@ -159,7 +166,8 @@ class StreamingTranscriber:
         self._origin = 0  # sample where the buffer begins (left context included)
         self._start = 0  # sample where the unfinished audio begins
         self._total = 0  # samples received
-        self._probs: list[float] = []
+        self._probs = array("f")
+        """Speech probability per VAD window, 4 bytes each (Silero gives float32)."""
         self._scan = 0  # VAD windows up to which cut decisions are taken
         self._final: list[Word] = []
         self._tentative: list[Word] = []
@@ -191,7 +199,8 @@ class StreamingTranscriber:
             pending, self._pending = self._pending, []
         if not pending:
             return
-        new = np.concatenate(pending)
+        new = np.concatenate(pending) if len(pending) > 1 else pending[0]
+        del pending
         self._buffer = np.concatenate([self._buffer, new])
         self._total += len(new)
         self._probs.extend(self._vad.feed(new))
