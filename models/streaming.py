@@ -97,22 +97,27 @@ class SileroProbabilities:
         self._rest = np.zeros(0, dtype=np.float32)
 
     def feed(self, audio: Audio) -> list[float]:
+        """Probabilities of the windows ``audio`` completes, :data:`VAD_BATCH` at a time."""
+        probs: list[float] = []
+        step = VAD_BATCH * WINDOW
+        for i in range(0, len(audio), step):
+            probs += self._run(audio[i : i + step])
+        return probs
+
+    def _run(self, audio: Audio) -> list[float]:
         data = np.concatenate([self._rest, audio.astype(np.float32, copy=False)])
         usable = len(data) // WINDOW * WINDOW
-        self._rest = data[usable:]
+        self._rest = data[usable:].copy()
         if usable == 0:
             return []
-        probs: list[float] = []
-        for first in range(0, usable // WINDOW, VAD_BATCH):
-            windows = data[first * WINDOW : usable].reshape(-1, WINDOW)[:VAD_BATCH]
-            contexts = np.concatenate([self._context[None, :], windows[:-1, -_CONTEXT:]])
-            batch = np.concatenate([contexts, windows], axis=1)
-            out, self._h, self._c = self._session.run(
-                None, {"input": batch, "h": self._h, "c": self._c}
-            )
-            self._context = windows[-1, -_CONTEXT:].copy()
-            probs.extend(float(p) for p in np.asarray(out).ravel())
-        return probs
+        windows = data[:usable].reshape(-1, WINDOW)
+        contexts = np.concatenate([self._context[None, :], windows[:-1, -_CONTEXT:]], axis=0)
+        batch = np.concatenate([contexts, windows], axis=1)
+        out, self._h, self._c = self._session.run(
+            None, {"input": batch, "h": self._h, "c": self._c}
+        )
+        self._context = windows[-1, -_CONTEXT:].copy()
+        return [float(p) for p in np.asarray(out).ravel()]
 
     def flush(self) -> list[float]:
         """The last partial window, zero-padded, as a whole-file pass pads it."""
@@ -199,11 +204,11 @@ class StreamingTranscriber:
             pending, self._pending = self._pending, []
         if not pending:
             return
-        new = np.concatenate(pending) if len(pending) > 1 else pending[0]
+        added = sum(len(block) for block in pending)
+        self._buffer = np.concatenate([self._buffer, *pending])
         del pending
-        self._buffer = np.concatenate([self._buffer, new])
-        self._total += len(new)
-        self._probs.extend(self._vad.feed(new))
+        self._total += added
+        self._probs.extend(self._vad.feed(self._buffer[len(self._buffer) - added :]))
 
     # -- timeline ------------------------------------------------------------------------
     @property
@@ -331,7 +336,15 @@ class StreamingTranscriber:
         lo = max(self._origin, round(begin * SAMPLE_RATE))
         hi = max(lo, round(end * SAMPLE_RATE))
         lo, hi = anchor_range(self._buffer, lo - self._origin, hi - self._origin)
-        return lo + self._origin, hi + self._origin
+        lo += self._origin
+        return lo if lo < 0 else max(lo, self._origin), hi + self._origin
+
+    def _samples(self, lo: int, hi: int) -> Audio:
+        """Samples ``[lo, hi)`` of the answer; zeros before its start and past its end."""
+        inside = self._buffer[max(lo, self._origin) - self._origin : hi - self._origin]
+        before = np.zeros(max(0, -lo), dtype=np.float32)
+        after = np.zeros(max(0, hi - lo - len(before) - len(inside)), dtype=np.float32)
+        return np.concatenate([before, inside, after]) if len(before) or len(after) else inside
 
     def _decode(self, spans: tuple[Span, ...], end: float, *, final: bool) -> list[Word]:
         """Words of ``[start, end)``, decoded with the left context before ``start``.
@@ -345,7 +358,7 @@ class StreamingTranscriber:
             lang, words = found
             self.reused += 1
         else:
-            audio = self._buffer[lo - self._origin : max(lo, hi) - self._origin]
+            audio = self._samples(lo, max(lo, hi))
             if audio.size == 0:
                 return []
             own = audio[max(0, self._start - lo) :]  # the chunk without its left context
@@ -402,7 +415,8 @@ class StreamingTranscriber:
         spent = time.perf_counter() - began
         self.decode_time += spent
         self.trace.append((lo / SAMPLE_RATE, hi / SAMPLE_RATE, self.end, spent))
-        return shift(words, lo / SAMPLE_RATE, lo / SAMPLE_RATE, hi / SAMPLE_RATE)
+        inside = max(0, lo) / SAMPLE_RATE, min(hi, self._total) / SAMPLE_RATE
+        return shift(words, lo / SAMPLE_RATE, *inside)
 
     # -- the stop key --------------------------------------------------------------------
     def finish(self) -> Transcript:

@@ -478,7 +478,8 @@ def test_the_same_speech_later_in_the_recording_decodes_the_same_samples(lead: i
     """An answer that starts ``lead`` samples later (another lead-in before the first word)
     is cut on other VAD windows, yet every chunk reaches the decoder as the very same
     samples: the words (tagged with a hash of the samples decoded) are the same."""
-    audio = burst_audio([*PHRASES, *[(0.15, 0.3)] * 30, (0.5, 0.3)])  # gaps the VAD sees
+    # the first word 20 ms in: less silence before it than a chunk keeps; gaps the VAD sees
+    audio = burst_audio([(0.02, 0.4), *PHRASES[1:], *[(0.15, 0.3)] * 30, (0.5, 0.3)])
     policy = Policy(max_chunk=8.0)
     alone = _batch(audio, policy)
     later = _batch(np.concatenate([np.zeros(lead, np.float32), audio]), policy)

@@ -169,6 +169,8 @@ its transcript, depends on the audio alone, not on block timing or machine load.
 
 LOUD_LEVEL = 0.003
 """RMS over ``LOUD_FRAME`` samples (about -50 dBFS) that counts as sound for anchoring."""
+LOUD_SHARE = 0.1
+"""Sound is at least a tenth of the chunk's loud level (-20 dB), above background noise."""
 LOUD_FRAME = 160
 """10 ms at 16 kHz."""
 LEAD_PAD = 0.1
@@ -176,14 +178,27 @@ TAIL_PAD = 0.15
 """Silence kept before the first and after the last sound of a decoded chunk (seconds)."""
 
 
-def _loud(audio: npt.NDArray[np.float32]) -> npt.NDArray[np.bool_]:
-    """Per sample ``i``: is the frame ``audio[i : i + LOUD_FRAME]`` loud? Each frame's sum
-    is taken over its own samples in one order, so a sample's answer does not depend on
-    where ``audio`` was sliced from."""
+def _loud(audio: npt.NDArray[np.float32], lo: int, hi: int) -> npt.NDArray[np.bool_]:
+    """Per sample ``i`` of ``audio``: is the frame ``audio[i : i + LOUD_FRAME]`` loud?
+
+    Loud is ``LOUD_LEVEL`` or more, and at least ``LOUD_SHARE`` of the level of the loud
+    frames of ``audio[lo:hi]`` (their 95th percentile), so a recording's background noise
+    does not count as sound. Each frame's sum is taken over its own samples in one order,
+    so a sample's answer does not depend on where ``audio`` was sliced from; the level is
+    rounded down to a 3 dB step, so the slightly other ``lo`` and ``hi`` of the same speech
+    at another offset give the same threshold (unless the level sits right at a step).
+    """
     if len(audio) < LOUD_FRAME:
-        return np.zeros(0, dtype=bool)
+        return np.zeros(len(audio), dtype=bool)
     power = np.convolve(audio.astype(np.float64) ** 2, np.ones(LOUD_FRAME), "valid")
-    return power >= LOUD_FRAME * LOUD_LEVEL**2
+    power = np.concatenate([power, np.zeros(LOUD_FRAME - 1)]) / LOUD_FRAME
+    planned = power[lo:hi]
+    floor = LOUD_LEVEL**2
+    if planned.size:
+        level = LOUD_SHARE**2 * float(np.percentile(planned, 95))
+        if level > floor:  # on a 3 dB grid, so a slightly other range gives the same level
+            floor = 10 ** (np.floor(10 * np.log10(level) / 3) * 3 / 10)
+    return power >= floor
 
 
 def anchor_range(
@@ -199,9 +214,11 @@ def anchor_range(
     sound before, if nearer), and one ending in silence stops ``TAIL_PAD`` after its last
     sound (or halfway to the next sound in ``audio``, if nearer): the same speech is
     decoded from the very same samples wherever it sits in the recording. An edge inside
-    sound (a chunk cut mid-speech) stays where it was planned.
+    sound (a chunk cut mid-speech) stays where it was planned. The range may reach before
+    0 or past the end of ``audio`` (a recording that starts or stops right at the speech):
+    those samples are silence for the decoder.
     """
-    loud = _loud(audio)
+    loud = _loud(audio, lo, hi)
     frames = np.flatnonzero(loud[lo:hi]) + lo
     if frames.size == 0:
         return lo, hi
@@ -211,13 +228,13 @@ def anchor_range(
         start = first - round(LEAD_PAD * rate)
         if before.size:
             start = max(start, (int(before[-1]) + LOUD_FRAME + first + 1) // 2)
-        lo = max(0, start)
+        lo = start
     if last < hi:
         after = np.flatnonzero(loud[last:]) + last
         end = last + round(TAIL_PAD * rate)
         if after.size:
             end = min(end, (last + int(after[0])) // 2)
-        hi = min(len(audio), end)
+        hi = end
     return lo, hi
 
 
@@ -345,14 +362,16 @@ def context_start(
     """Where the left context of a chunk starting at ``start`` begins: in a silence.
 
     Decoding from the middle of a word makes Whisper skip what follows, so the context
-    begins at an earlier cut or in a VAD gap, as near to ``policy.context`` seconds before
+    begins at the recording's start, an earlier cut or in a VAD gap, as near to
+    ``policy.context`` seconds before
     ``start`` as possible (a third to one and a half times that), and holds a second or
     more of speech (silence or noise as context makes Whisper write brackets); else none.
     """
     if policy.context <= 0:
         return start
     spans = [s for s in spans if s.end <= start]
-    points = [*cuts, *(_mid(g) for g in _gaps(spans, spans[-1].end if spans else 0.0))]
+    gaps = (_mid(g) for g in _gaps(spans, spans[-1].end if spans else 0.0))
+    points = [0.0, *cuts, *gaps]  # the recording's start is never inside a word
     lo, hi = start - 1.5 * policy.context, start - policy.context / 3
     usable = [
         p for p in points if lo <= p <= hi and _speech_in(spans, p, start) >= policy.context / 3
