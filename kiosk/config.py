@@ -176,6 +176,9 @@ class Settings(BaseModel):
     """Speaking rate of the question voice, words per minute."""
     auto_stop_silence_s: float = Field(default=0.0, ge=0.0, le=60.0)
     """Stop recording after this many seconds of silence (0 = never)."""
+    live_transcription: bool = True
+    """Transcribe while the answer is spoken (live captions, the report at the stop key);
+    off: transcribe after the stop, for machines too slow to keep up. Same words either way."""
     max_answer_s: float = Field(default=900.0, ge=10.0, le=3600.0)
     """The longest answer recorded, in seconds: the booth stops there (15 minutes)."""
     banks: list[Path] = Field(default_factory=list)

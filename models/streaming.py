@@ -228,6 +228,11 @@ class StreamingTranscriber:
     def final_words(self) -> tuple[Word, ...]:
         return tuple(self._final)
 
+    @property
+    def tentative_words(self) -> tuple[Word, ...]:
+        """The caption's tail: words of the last pass over unfinished speech."""
+        return tuple(self._tentative)
+
     def _until(self, windows: int) -> int:
         """Samples heard once ``windows`` VAD windows are complete (the last may be padded)."""
         return min(windows * WINDOW, self._total)

@@ -150,3 +150,40 @@ async def test_a_model_without_chunk_decoding_records_without_captions() -> None
         await pilot.press("space")
         await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
         assert len(b.transcriber.calls) == 1
+
+
+async def test_with_live_transcription_off_the_answer_is_transcribed_after_the_stop() -> None:
+    from kiosk.config import Settings
+
+    model = SlowChunkModel(zh_transcript(), chunk_delay=0.0)
+    b = booth(
+        recorder=FakeRecorder(speech(), pace="manual"),
+        transcriber=model,
+        settings=Settings(live_transcription=False),
+    )
+    async with b.app.run_test(size=SIZE) as pilot:
+        screen = await recording_with_model(b, pilot)
+        assert screen.stream is None, "no live transcription"
+        await speak(b, pilot, 7.0)
+        b.clock.t += 7.0
+        await pilot.press("space")
+        await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
+        assert model.chunks == [] and len(model.calls) == 1
+
+
+async def test_a_stream_that_fell_behind_suggests_turning_it_off() -> None:
+    model = SlowChunkModel(zh_transcript(), chunk_delay=3.0)  # passes slower than speech
+    b = booth(recorder=FakeRecorder(speech(), pace="manual"), transcriber=model)
+    seen: list[Message] = []
+    async with b.app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        await recording_with_model(b, pilot)
+        for _ in range(28):  # 7 s of audio, four times faster than real time
+            b.recorder.step(5)
+            await pilot.pause(0.0625)
+        b.clock.t += 7.0
+        await pilot.press("space")
+        await until(pilot, lambda: isinstance(b.app.screen, ReportScreen), timeout=40)
+        titles = [n.title for n in b.app._notifications]
+        assert "Live transcription fell behind" in titles
+        statuses = [m.text for m in seen if isinstance(m, msg.AnalysisStatus)]
+        assert any(s.startswith("Finishing the transcript: the last ") for s in statuses)

@@ -16,8 +16,16 @@ into chunks that are each decoded **once**, and the cuts go where they cannot sp
   (starting in a silence), whose words are dropped again: a short phrase decoded alone
   loses its language context and is misheard more often.
 
-Between cuts an optional *tentative* pass over the buffer feeds live captions; at the stop
-key, if no speech arrived after that pass, its words are final and no pass is needed.
+Cut decisions are taken on a fixed grid of the answer's own timeline (every ``GRID`` VAD
+windows), from the probabilities heard up to each grid point, never at the moments audio
+happens to arrive; and each chunk's samples are anchored to its sound edges
+(:func:`anchor_range`). So the same recording gives the same chunks, and the same words,
+whether it streamed in at any block timing and machine load or was analysed as a file.
+
+Passes may also run *ahead* of a decision, at a pause (:func:`closed_speech_end`), over
+exactly the range a later pause cut or the stop key will decode; their words are used
+only for that same range, so they make the report sooner without changing it. Tentative
+passes over unfinished speech feed live captions only.
 
 Pure: VAD speech probabilities, spans and decoded words come in as values; no model.
 All times are seconds on the whole answer's timeline.

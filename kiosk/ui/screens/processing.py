@@ -11,6 +11,7 @@ falls back to the batch pass.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -47,6 +48,11 @@ NO_SPEECH = (
     "Check the input level next time (the meter should move when you speak)."
 )
 
+
+BEHIND = 0.9
+"""Decoding seconds per second of answer above which live transcription cannot keep up."""
+SLOW_STOP_S = 3.0
+"""A wait at the stop key this long means the stream was far behind the voice."""
 
 SILENT_DBFS = -50.0
 """A recording whose loudest 0.1 s is quieter than this holds no speech."""
@@ -180,12 +186,24 @@ class ProcessingScreen(BoothScreen):
             return None
         from kiosk.pipeline import report_from_transcript
 
-        self.post_message(AnalysisStatus("Finishing the transcript…"))
+        left = stream.processor.end - stream.processor.start
+        self.post_message(AnalysisStatus(f"Finishing the transcript: the last {left:.1f} s…"))
+        began = time.monotonic()
         try:
             transcript = stream.stop()
         except Exception as exc:  # the recording is on disk: transcribe it instead
             log.warning("live transcription failed, transcribing the recording: %s", exc)
             return None
+        if stream.processor.load > BEHIND or time.monotonic() - began > SLOW_STOP_S:
+            self.app.call_from_thread(
+                self.notify,
+                "Transcribing while you spoke took longer than the answer on this machine. "
+                "If reports are slow to appear, turn off “Transcribe while speaking” in "
+                "Settings (s): the answer is then transcribed after you stop.",
+                title="Live transcription fell behind",
+                severity="warning",
+                timeout=12,
+            )
         return report_from_transcript(
             transcript,
             target=self.asked.target,

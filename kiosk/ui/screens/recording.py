@@ -177,7 +177,7 @@ class RecordingScreen(BoothScreen):
             self.path, self.attempt = history.begin(self.asked, when, self.practice.session_id)
             private_dir(self.path.parent)
             recorder = self.booth.services.recorder_factory(self.booth.settings)
-            if self.booth.models.loaded:
+            if self.booth.models.loaded and self.booth.settings.live_transcription:
                 model = self.booth.models.get()
                 self.stream = open_stream(model, self.asked.language, self._caption)
             recorder.start(self.path, on_audio=self._on_audio, on_error=self._device_failed)

@@ -49,6 +49,8 @@ class SettingsScreen(ModalScreen[None]):
                 yield Switch(value=s.tts, id="tts")
                 yield Label("Voice rate (words/min)")
                 yield Input(str(s.tts_rate), type="integer", id="tts_rate")
+                yield Label("Transcribe while speaking")
+                yield Switch(value=s.live_transcription, id="live_transcription")
                 yield Label("Microphone (name or index)")
                 yield Input(s.input_device or "", placeholder="system default", id="input_device")
                 yield Label("Model directory")
@@ -74,6 +76,7 @@ class SettingsScreen(ModalScreen[None]):
         return {
             "language": self.query_one("#language", Select).value,
             "tts": self.query_one("#tts", Switch).value,
+            "live_transcription": self.query_one("#live_transcription", Switch).value,
             "tts_rate": text("tts_rate") or "170",
             "input_device": text("input_device") or None,
             "model_dir": Path(text("model_dir")).expanduser() if text("model_dir") else None,
