@@ -142,7 +142,8 @@ def render_report(report: Report) -> RenderableType:
     parts.append(Panel(transcript_text(report), title="transcript", title_align="left"))
     parts.append(
         Text(
-            "Filler counts are lower bounds: the transcriber drops about 1 in 8 fillers.",
+            "Filler counts are lower bounds: many spoken fillers are not counted "
+            "(see the possible fillers).",
             style="dim",
         )
     )

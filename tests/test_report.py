@@ -214,17 +214,17 @@ def test_no_filler_is_never_at_least_0() -> None:
     from kiosk.render import render_report
     from kiosk.ui.widgets.report_cards import cards
 
-    assert fillers_text(0) == "none heard" and fillers_text(3) == "at least 3"
+    assert fillers_text(0) == "none counted" and fillers_text(3) == "at least 3"
     report = particle_report()
     md = report.to_markdown()
-    assert "- Fillers: none heard" in md and "at least 0" not in md
+    assert "- Fillers: none counted" in md and "at least 0" not in md
     console = Console(width=160, record=True)
     console.print(render_report(report))
     rich = console.export_text()
-    assert "none heard" in rich and "at least 0" not in rich
+    assert "none counted" in rich and "at least 0" not in rich
     card = next(c for c in cards(report.metrics) if c[0] == "Fillers")
-    assert card[1] == "none heard" and "at least" not in card[2]
-    assert report.to_dict()["figures"]["fillers"] == "none heard"
+    assert card[1] == "none counted" and "at least" not in card[2]
+    assert report.to_dict()["figures"]["fillers"] == "none counted"
 
 
 def test_every_renderer_writes_the_same_figures() -> None:
@@ -241,7 +241,7 @@ def test_every_renderer_writes_the_same_figures() -> None:
         "length": "0:13",
         "pace": "69 chars/min",
         "speaking_pace": "265 chars/min while speaking (secondary)",
-        "fillers": "none heard",
+        "fillers": "none counted",
     }
     assert m.pace.headline == m.pace.span_value and m.pace.verdict == "slow"
     md = report.to_markdown()
@@ -257,7 +257,7 @@ def test_every_renderer_writes_the_same_figures() -> None:
     assert (shown["Length"], shown["Pace"], shown["Fillers"]) == (
         "0:13",
         "69 chars/min",
-        "none heard",
+        "none counted",
     )
 
 

@@ -11,7 +11,8 @@ exactly one function here:
   unit, with its unit: ``279 chars/min``. The pace while speaking (pauses removed) is the
   secondary figure and is always labelled as such (:func:`speaking_pace_text`).
 * **Fillers** (:func:`fillers_text`) are a lower bound, ``at least N``, except that no
-  filler heard is ``none heard`` (never "at least 0").
+  filler counted is ``none counted`` (never "at least 0", and not "none heard": on real
+  spontaneous Mandarin most fillers go uncounted, see docs/METRICS.md).
 
 Pure: no I/O, nothing but the standard library.
 """
@@ -60,7 +61,7 @@ def speaking_pace_text(value: float, unit: str | None = None) -> str:
 
 
 def fillers_text(total: int | None) -> str:
-    """``at least N`` (counts are lower bounds), ``none heard`` for 0, ``—`` when unknown."""
+    """``at least N`` (counts are lower bounds), ``none counted`` for 0, ``—`` when unknown."""
     if total is None:
         return MISSING
-    return "none heard" if total <= 0 else f"at least {total}"
+    return "none counted" if total <= 0 else f"at least {total}"

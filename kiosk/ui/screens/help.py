@@ -29,9 +29,10 @@ filler words, pauses and length against the question's time target.
 | Anywhere | ? / F1 this help · ctrl+q quit |
 
 **Timer bar.** Yellow until the target's lower end, green inside the range, red when over.
-Recording stops by itself at twice the upper end, or after silence if set in Settings.
+Recording stops by itself at twice the upper end or at the longest answer allowed
+(max_answer_s, 15 minutes), whichever comes first, or after silence if set in Settings.
 
-**Fillers** are counted as *at least N*: the transcriber drops some of them.
+**Fillers** are counted as *at least N*: many spoken fillers are missed.
 
 **Recordings** are kept in the data folder under `recordings/`, whatever happens.
 

@@ -63,7 +63,7 @@ class ReportScreen(BoothScreen):
             transcript.border_title = "Transcript"
             yield transcript
             legend = (
-                "Highlighted: fillers (counts are lower bounds — the transcriber drops some). "
+                "Highlighted: fillers (counts are lower bounds — many spoken ones are missed). "
                 "⏸ marks a pause where it happened."
             )
             if self.report.content is not None:

@@ -2,7 +2,7 @@
 
 Text comes from ``kiosk.core.metrics.Metrics``; colours are CSS classes (good / warn / bad /
 plain) so the palette lives in kiosk.tcss. Filler counts are lower bounds, so the card says
-"at least N" ("none heard" for none) and takes no colour: there is no published threshold
+"at least N" ("none counted" for none) and takes no colour: there is no published threshold
 to judge them by. Every figure is written by :mod:`kiosk.core.figures`, as in the CLI and
 the exports; the pace card shows the headline pace (first to last word) and names the pace
 while speaking as secondary.
