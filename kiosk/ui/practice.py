@@ -7,9 +7,13 @@ value operations that the tests can reason about without a terminal.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.core.target import Target
+
+if TYPE_CHECKING:
+    from kiosk.core.followups import FollowUp
+    from kiosk.core.report import Report
 
 
 class QuestionLike(Protocol):
@@ -39,12 +43,20 @@ class QuestionLike(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Asked:
-    """One question as put to the user; a follow-up (追问) points at its parent."""
+    """One question as put to the user; a follow-up (追问) points at its parent.
+
+    A follow-up also carries its chain: the follow-ups asked so far (``chain``), the words
+    said so far in answer to the question and them (``heard``), and the key points the
+    first answer missed (``missed``), so the next follow-up listens to all of it.
+    """
 
     question: QuestionLike
     text: str
     spoken: str
     follow_up_of: str | None = None
+    chain: tuple[str, ...] = ()
+    heard: tuple[str, ...] = ()
+    missed: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, question: QuestionLike) -> Asked:
@@ -75,12 +87,37 @@ class Asked:
     def target(self) -> Target:
         return self.question.target
 
-    def follow_up(self) -> Asked | None:
-        """The first follow-up question, asked with the parent's target; None if none."""
-        if self.follow_up_of or not self.question.follow_ups:
-            return None
-        text = self.question.follow_ups[0]
-        return replace(self, text=text, spoken=text, follow_up_of=self.question.id)
+    def follow_ups(self, report: Report) -> list[FollowUp]:
+        """The follow-ups that may come after ``report`` (this question's answer), best
+        first: chosen from the bank or filled from what was said (``kiosk.core.followups``)."""
+        from kiosk.core.followups import candidates
+
+        return candidates(
+            self.question.follow_ups,
+            self._heard(report),
+            question=self.question.text,
+            content=report.content,
+            missed=self.missed,
+            language=self.language,
+            asked=self.chain,
+        )
+
+    def follow_up(self, chosen: FollowUp, report: Report) -> Asked:
+        """The follow-up ``chosen`` after ``report``, asked with the parent's target."""
+        from kiosk.core.followups import missed_points
+
+        return replace(
+            self,
+            text=chosen.text,
+            spoken=chosen.text,
+            follow_up_of=self.question.id,
+            chain=(*self.chain, chosen.text),
+            heard=self._heard(report),
+            missed=self.missed or missed_points(report.content),
+        )
+
+    def _heard(self, report: Report) -> tuple[str, ...]:
+        return (*self.heard, *(w.text for w in report.transcript.words))
 
 
 @dataclass(frozen=True, slots=True)

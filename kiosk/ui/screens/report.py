@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
+from kiosk.core.followups import FollowUp
 from kiosk.core.ports import RecordingResult
 from kiosk.core.report import Report, missing_speech_text
 from kiosk.render import transcript_text
@@ -30,6 +31,7 @@ class ReportScreen(BoothScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "follow_up", "Answer follow-up"),
+        Binding("o", "other_follow_up", "Other follow-up"),
         Binding("r", "retry", "Retry"),
         Binding("n", "next", "Next question"),
         Binding("escape,h", "home", "Home"),
@@ -43,7 +45,28 @@ class ReportScreen(BoothScreen):
         self.asked = asked
         self.report = report
         self.result = result
-        self.follow_up = asked.follow_up()
+        self.follow_ups = asked.follow_ups(report)
+        """Follow-ups that fit this answer, best first (``kiosk.core.followups``)."""
+        self.choice = 0
+
+    @property
+    def follow_up(self) -> FollowUp | None:
+        """The follow-up on offer (``o`` shows the next candidate)."""
+        return self.follow_ups[self.choice] if self.follow_ups else None
+
+    def _follow_up_text(self) -> Text:
+        chosen = self.follow_up
+        assert chosen is not None
+        more = len(self.follow_ups)
+        hint = "   — f to answer it"
+        if more > 1:
+            hint += f", o for another ({self.choice + 1} of {more})"
+        return Text.assemble(
+            ("追问 Follow-up  ", "bold"),
+            chosen.text,
+            (f"\n  why: {chosen.why}", "dim"),
+            (hint, "dim"),
+        )
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.practice.title)
@@ -70,14 +93,7 @@ class ReportScreen(BoothScreen):
                 legend += " Green: the words of the key point chosen under What was said."
             yield Static(legend, id="report-legend")
             if self.follow_up is not None:
-                yield Static(
-                    Text.assemble(
-                        ("追问 Follow-up  ", "bold"),
-                        self.follow_up.text,
-                        ("   — press f to answer it", "dim"),
-                    ),
-                    id="follow-up",
-                )
+                yield Static(self._follow_up_text(), id="follow-up")
             yield Static(f"Recording: {self.result.path}", id="report-path", markup=False)
         yield Footer()
 
@@ -88,13 +104,21 @@ class ReportScreen(BoothScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "follow_up":
             return self.follow_up is not None
+        if action == "other_follow_up":
+            return len(self.follow_ups) > 1
         if action == "next":
             return self.practice.next() is not None
         return True
 
     def action_follow_up(self) -> None:
         if self.follow_up is not None:
-            self.booth.ask(self.practice, self.follow_up, replace=True)
+            asked = self.asked.follow_up(self.follow_up, self.report)
+            self.booth.ask(self.practice, asked, replace=True)
+
+    def action_other_follow_up(self) -> None:
+        if len(self.follow_ups) > 1:
+            self.choice = (self.choice + 1) % len(self.follow_ups)
+            self.query_one("#follow-up", Static).update(self._follow_up_text())
 
     def action_retry(self) -> None:
         self.booth.ask(self.practice, self.asked, replace=True)
