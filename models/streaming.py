@@ -62,6 +62,10 @@ VAD_BATCH = 1024
 batches of this size (same probabilities), so the model's working memory stays small."""
 
 
+DETECT_S = 6.0
+"""A chunk's language is heard on this much of its own audio at most (seconds)."""
+MIN_DETECT_S = 2.0
+"""A chunk with less audio of its own than this keeps the language before it."""
 MAX_REFILLS = 3
 """Passes a chunk may spend on speech its own pass skipped: bounded work."""
 REFILL_MARGIN = 0.3
@@ -164,6 +168,9 @@ class StreamingTranscriber:
         """The answer's language: the one most of its chunks were spoken in."""
         self._spoken: dict[str, float] = {}
         self._chunk_lang: str | None = None
+        self._detected: dict[tuple[int, int, str | None], str] = {}
+        self.detections = 0
+        """Language detections run (each an encoder pass)."""
         self._vad = vad if vad is not None else SileroProbabilities()
         self._lock = threading.Lock()
         self._pending: list[Audio] = []
@@ -290,11 +297,20 @@ class StreamingTranscriber:
             self._tentative = self._decode(spans, ahead, final=False)
             self._last_pass = end
             return ahead - self.start
+        if end - self.start >= DETECT_S + 1.0 and self._detect_ahead():
+            return 0.0
         if due_tentative(spans, self.start, end, self._last_pass, self.policy, self.load):
             self._tentative = self._decode(spans, end, final=False)
             self._last_pass = end
             return end - self.start
         return 0.0
+
+    def _detect_ahead(self) -> bool:
+        """While a long chunk is still spoken, hear its language now rather than at its
+        cut (True when a detection ran)."""
+        before = self.detections
+        self._chunk_language(self._total)
+        return self.detections > before
 
     def _step(self, new: list[Word], decoded: float) -> Step:
         caption = caption_of(self._final, self._tentative)
@@ -366,8 +382,7 @@ class StreamingTranscriber:
             audio = self._samples(lo, max(lo, hi))
             if audio.size == 0:
                 return []
-            own = audio[max(0, self._start - lo) :]  # the chunk without its left context
-            lang = self.decoder.detect_language(own if own.size else audio, self._prior())
+            lang = self._chunk_language(hi)
             words = self._pass(audio, lang, lo, hi)
             if not final:
                 self._ahead = {(lo, hi): (lang, words)}
@@ -376,6 +391,25 @@ class StreamingTranscriber:
             self._chunk_lang = lang
             self.language = max(self._spoken, key=lambda k: self._spoken[k])
         return words_from(words, self.start)
+
+    def _chunk_language(self, hi: int) -> str:
+        """The language of the chunk from ``start`` to sample ``hi``, from its own sound.
+
+        Heard on at most ``DETECT_S`` seconds from its first sound (a range fixed by the
+        audio, so a detection run ahead is found again); a chunk with less than
+        ``MIN_DETECT_S`` of its own keeps the language before it, except the first.
+        """
+        own_lo, own_hi = anchor_range(self._buffer, self._start - self._origin, hi - self._origin)
+        lo = own_lo + self._origin
+        hi = min(own_hi + self._origin, lo + round(DETECT_S * SAMPLE_RATE))
+        prior = self._prior()
+        if self._chunk_lang is not None and hi - lo < MIN_DETECT_S * SAMPLE_RATE:
+            return self._chunk_lang
+        key = (lo, hi, prior)
+        if key not in self._detected:
+            self._detected = {key: self.decoder.detect_language(self._samples(lo, hi), prior)}
+            self.detections += 1
+        return self._detected[key]
 
     def _prior(self) -> str | None:
         """The language the next chunk is expected in: the last chunk's, else the hint's."""
@@ -471,7 +505,7 @@ class LiveStream:
         self,
         processor: StreamingTranscriber,
         on_caption: CaptionCallback | None = None,
-        interval: float = 0.25,
+        interval: float = 0.1,
     ) -> None:
         self.processor = processor
         self.on_caption = on_caption
