@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from audio.files import load_audio
+from kiosk.core.coverage import coverage
 from kiosk.core.ports import SAMPLE_RATE, Audio, Language
 from kiosk.core.transcript import Transcript, is_han
 from models.guards import normalize
@@ -81,5 +82,30 @@ def test_an_answer_that_switches_language_keeps_both(transcriber: WhisperTranscr
     text = " ".join(normalize(w.text) for w in tx.words)
     assert JFK in text  # the English sentence as English, not translated
     assert text.replace(" ", "").count("欢迎大家来体验") == 2
+    assert coverage(tx.speech, tx.words) >= 0.97  # all of it, in both languages
     assert_no_prompt(tx)
     assert_no_full_width(tx)
+
+
+def music(seconds: float = 10.0) -> Audio:
+    """A synthetic tune: plucked harmonic notes over a drone, a noise drum on the beat."""
+    rng = np.random.default_rng(1)
+    notes = [261.6, 293.7, 329.6, 349.2, 392.0, 440.0, 493.9, 523.3]
+    t = np.arange(SAMPLE_RATE // 4) / SAMPLE_RATE
+    envelope = np.minimum(1.0, t / 0.02) * np.exp(-3 * t)
+    bars = []
+    for _ in range(int(seconds * 4)):
+        f = notes[int(rng.integers(len(notes)))]
+        tone = sum(np.sin(2 * np.pi * f * k * t) / k for k in (1, 2, 3)) * envelope
+        bars.append(0.15 * (tone + 0.3 * np.sin(2 * np.pi * notes[0] / 2 * t)))
+    audio = np.concatenate(bars).astype(np.float32)
+    for i in range(0, len(audio), SAMPLE_RATE // 2):
+        hit = audio[i : i + 400]
+        hit += rng.normal(0, 0.2, len(hit)).astype(np.float32)
+    return audio
+
+
+@pytest.mark.parametrize("hint", ["zh", "en", "auto"])
+def test_music_gives_no_words(transcriber: WhisperTranscriber, hint: Language) -> None:
+    tx = transcriber.transcribe(music(), hint)
+    assert tx.words == (), tx.text
