@@ -590,6 +590,12 @@ def _segmenter() -> Any:
         return _JIEBA
 
 
+def warm_up() -> None:
+    """Load the Mandarin segmenter now (about a second, once per process), so that the first
+    report does not wait for it."""
+    _segmenter()
+
+
 def segment(text: str) -> list[str]:
     """Mandarin words of ``text`` (jieba, with the synonym table's phrases as words)."""
     return [w for w in _segmenter().lcut(text, HMM=True) if w.strip()]

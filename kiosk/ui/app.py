@@ -259,6 +259,9 @@ class KioskApp(App[int]):
         except KioskError:
             return  # reported, with what to do, when the answer is transcribed
         self.post_message(ModelReady())
+        from kiosk.core.keypoints import warm_up
+
+        warm_up()  # the content review's segmenter, before the first report needs it
 
     def now(self) -> float:
         return self.services.clock()
