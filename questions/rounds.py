@@ -208,12 +208,85 @@ def load_rounds(path: Path | None = None) -> tuple[dict[str, RoundSpec], list[Ba
 # --- composing -------------------------------------------------------------------------
 
 
-def _pick(step: StepSpec, pool: list[Question], rng: random.Random) -> list[Question]:
-    if step.with_follow_ups:
-        richer = [q for q in pool if q.follow_ups]
+# --- near-duplicates: one round never asks the same thing twice ----------------------
+
+NEAR_DUPLICATE = 0.5
+"""Questions whose content words overlap this much (Jaccard) are not put in one round."""
+
+_ASKING = """
+介绍 一下 简单 说说 谈谈 讲讲 聊聊 请 再 你 你们 我 我们 的 了 吗 呢 是 有 在 和 与 及 上 里 中
+什么 怎么 怎样 如何 哪些 哪个 为什么 一个 一段 这个 那个 这 那 最 最重要 重要 第一 第二
+第二个 第一个 个 些 会 能 对 做 过 自己 下
+the a an you your yours of to and or in on at for is are was what how why do did
+would could with be it that this me about tell walk through one most
+"""
+_FILLER_WORDS = frozenset(_ASKING.split())
+"""Words that say how a question is asked, not what it asks about."""
+
+_SAME_INTENT: dict[str, str] = {
+    "简历": "经历", "履历": "经历", "过往": "经历", "背景": "经历", "经验": "经历",
+    "resum": "经历", "background": "经历", "experi": "经历",
+    "挑战": "困难", "难点": "困难", "challeng": "困难", "hardest": "困难", "difficult": "困难",
+    "长处": "优势", "strength": "优势",
+    "想问": "反问", "想了解": "反问",
+}  # fmt: skip
+"""Words that ask for the same thing (your résumé, your background, your experience)."""
+
+
+def content_words(text: str) -> frozenset[str]:
+    """What a question asks about: its words (English stems) without the asking words,
+    words of one intent folded together (简历, 过往, 经历 → 经历)."""
+    from kiosk.core.keypoints import segment, stem
+
+    out: set[str] = set()
+    for raw in segment(text.casefold()):
+        word = raw.strip()
+        if not word or not re.search(r"\w", word) or word in _FILLER_WORDS:
+            continue
+        word = stem(word) if word.isascii() else word
+        if word in _FILLER_WORDS:
+            continue
+        out.add(_SAME_INTENT.get(word, word))
+    return frozenset(out)
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard overlap of the two questions' :func:`content_words` (0 to 1)."""
+    wa, wb = content_words(a), content_words(b)
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / len(wa | wb)
+
+
+def near_duplicate(a: Question, b: Question) -> bool:
+    """Too alike for one round; timing drills are exempt (one text at several lengths)."""
+    if DRILL_TAG in a.tags and DRILL_TAG in b.tags:
+        return False
+    return similarity(a.text, b.text) >= NEAR_DUPLICATE
+
+
+def _pick(
+    step: StepSpec, pool: list[Question], rng: random.Random, chosen: list[Question]
+) -> list[Question]:
+    """``step.count`` questions of ``pool``, none a near-duplicate of another or of those
+    already ``chosen`` for the round; near-duplicates only when the pool has no others."""
+    order = rng.sample(pool, len(pool))
+    if step.with_follow_ups:  # those with follow-ups first, when there are enough
+        richer = [q for q in order if q.follow_ups]
         if len(richer) >= step.count:
-            pool = richer
-    return rng.sample(pool, step.count)
+            order = richer + [q for q in order if not q.follow_ups]
+    picked: list[Question] = []
+    for q in order:
+        if len(picked) == step.count:
+            break
+        if not any(near_duplicate(q, other) for other in (*chosen, *picked)):
+            picked.append(q)
+    for q in order:  # a small library: fill up rather than fail
+        if len(picked) == step.count:
+            break
+        if q not in picked:
+            picked.append(q)
+    return picked
 
 
 def compose_round(
@@ -231,6 +304,7 @@ def compose_round(
         raise RoundError(f"no round {round_id!r}; known rounds: {known}")
     rng = random.Random(seed)
     used: set[str] = set()
+    chosen: list[Question] = []
     items: list[RoundItem] = []
     for number, step in enumerate(spec.steps, start=1):
         pool = [
@@ -244,7 +318,8 @@ def compose_round(
                 f"{spec.language} question(s) with {step.wants()}, but the library has "
                 f"{len(pool)} unused; add such questions to a bank or use --bank"
             )
-        for q in _pick(step, pool, rng):
+        for q in _pick(step, pool, rng, chosen):
             used.add(q.id)
+            chosen.append(q)
             items.append(RoundItem(step.label, q, step.with_follow_ups))
     return Round(spec.id, spec.title, spec.language, seed, tuple(items))

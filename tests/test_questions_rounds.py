@@ -12,7 +12,7 @@ from questions.rounds import RoundError, RoundSpec, compose_round, load_rounds, 
 def entry(qid: str, cat: str, kind: str, extra: str = "") -> str:
     return (
         f'\n[[questions]]\nid = "{qid}"\ncategory = "{cat}"\nkind = "{kind}"\n'
-        f'text = "Q {qid}"\n{extra}'
+        f'text = "Q {qid.replace("-", "")}"\n{extra}'  # distinct words: no near-duplicates
     )
 
 
