@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 from kiosk.core.errors import BadInput, printable, printable_json
 
 if TYPE_CHECKING:
+    from kiosk.core.debrief import Debrief
+    from kiosk.core.report import Report
     from kiosk.store import Attempt, Store
 
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -90,14 +92,42 @@ def attempt_markdown(a: Attempt) -> str:
     return "\n".join([lines[0], "", *origin, *lines[1:]]) + "\n"
 
 
+FOLLOW_UP_MARK = "追问 follow-up"
+SKIPPED_MARK = "Skipped"
+
+
+def _nested(text: str, mark: str = "") -> list[str]:
+    """Markdown one heading level down (under the round), the first heading marked."""
+    lines = text.split("\n")
+    out = ["#" + line if line.startswith("#") else line for line in lines]
+    if mark and out and out[0].startswith("## "):
+        out[0] = f"## {mark}: {out[0][3:]}"
+    return out
+
+
 def session_markdown(store: Store, session_id: int) -> str:
     session = store.session(session_id)
     attempts = store.session_attempts(session_id)
     head = f"# Mock round: {session.title or session.id} — {session.created_at}"
     parts = [head, "", f"{len(attempts)} answer(s).", ""]
     for a in attempts:
-        lines = attempt_markdown(a).split("\n")  # headings one level down, under the round
-        parts.extend("#" + line if line.startswith("#") else line for line in lines)
+        follow = a.kind == "follow_up" or (a.question_id or "").endswith("-followup")
+        parts.extend(_nested(attempt_markdown(a), FOLLOW_UP_MARK if follow else ""))
+    return "\n".join(parts)
+
+
+def round_markdown(debrief: Debrief, answers: Iterable[tuple[Any, Report]]) -> str:
+    """A round as the booth's debrief exports it: the debrief, then every question in
+    order with its report; follow-ups and skipped questions are marked in the headings."""
+    reports = {(a.text, a.follow_up_of is not None): r for a, r in answers}
+    parts = [debrief.to_markdown()]
+    for line in debrief.lines:
+        report = reports.get((line.question, line.follow_up))
+        if report is None:
+            parts.extend([f"## {SKIPPED_MARK}: {line.question}", "", "_Not answered._", ""])
+            continue
+        mark = FOLLOW_UP_MARK if line.follow_up else ""
+        parts.extend(_nested(report.to_markdown().rstrip("\n") + "\n", mark))
     return "\n".join(parts)
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from kiosk.core.target import Target
 
 if TYPE_CHECKING:
+    from kiosk.core.debrief import Debrief
     from kiosk.core.followups import FollowUp
     from kiosk.core.report import Report
 
@@ -129,6 +130,41 @@ class Practice:
     index: int = 0
     session_id: int | None = None
     """The history's session for a mock round (None otherwise)."""
+    steps: tuple[str, ...] = ()
+    """A mock round's step label for each question (empty for other practice)."""
+    answers: tuple[tuple[Asked, Report], ...] = ()
+    """The latest report of each question and follow-up answered so far, in order."""
+
+    @property
+    def is_round(self) -> bool:
+        return bool(self.steps)
+
+    def with_answer(self, asked: Asked, report: Report) -> Practice:
+        """The run with ``report`` as the answer to ``asked`` (a retry replaces the last)."""
+        kept = tuple(
+            (a, r)
+            for a, r in self.answers
+            if (a.question.id, a.text) != (asked.question.id, asked.text)
+        )
+        return replace(self, answers=(*kept, (asked, report)))
+
+    def debrief(self) -> Debrief:
+        """The round so far: every question in order (unanswered: skipped), its
+        follow-ups under it."""
+        from kiosk.core.debrief import RoundAnswer, build_debrief
+
+        rows: list[RoundAnswer] = []
+        for i, q in enumerate(self.questions):
+            step = self.steps[i] if i < len(self.steps) else q.category
+            mine = [(a, r) for a, r in self.answers if a.question.id == q.id]
+            main = next((r for a, r in mine if a.follow_up_of is None), None)
+            rows.append(RoundAnswer(step, q.text, q.target, main))
+            rows.extend(
+                RoundAnswer(step, a.text, a.target, r, follow_up=True)
+                for a, r in mine
+                if a.follow_up_of is not None
+            )
+        return build_debrief(self.title, rows)
 
     @property
     def current(self) -> Asked:

@@ -27,7 +27,8 @@ def round_entries(library: Any, language: str | None, seed: int | None) -> list[
 
         def start(round_id: str = spec.id) -> Practice:
             drawn = compose_round(library, round_id, seed if seed is not None else _fresh_seed())
-            return Practice(drawn.title, drawn.questions)
+            steps = tuple(item.step for item in drawn.items)
+            return Practice(drawn.title, drawn.questions, steps=steps)
 
         steps = " → ".join(step.label for step in spec.steps)
         about = f"{spec.title}\n\n{spec.description}\n\nSteps: {steps}".strip()

@@ -34,6 +34,7 @@ class ReportScreen(BoothScreen):
         Binding("o", "other_follow_up", "Other follow-up"),
         Binding("r", "retry", "Retry"),
         Binding("n", "next", "Next question"),
+        Binding("d", "debrief", "Round debrief"),
         Binding("escape,h", "home", "Home"),
     ]
 
@@ -41,7 +42,7 @@ class ReportScreen(BoothScreen):
         self, practice: Practice, asked: Asked, report: Report, result: RecordingResult
     ) -> None:
         super().__init__()
-        self.practice = practice
+        self.practice = practice.with_answer(asked, report)
         self.asked = asked
         self.report = report
         self.result = result
@@ -108,6 +109,8 @@ class ReportScreen(BoothScreen):
             return len(self.follow_ups) > 1
         if action == "next":
             return self.practice.next() is not None
+        if action == "debrief":  # at the end of a mock round
+            return self.practice.is_round and self.practice.next() is None
         return True
 
     def action_follow_up(self) -> None:
@@ -127,6 +130,12 @@ class ReportScreen(BoothScreen):
         following = self.practice.next()
         if following is not None:
             self.booth.ask(following, replace=True)
+
+    def action_debrief(self) -> None:
+        from kiosk.ui.screens.debrief import DebriefScreen
+
+        if self.practice.is_round:
+            self.app.switch_screen(DebriefScreen(self.practice))
 
     def action_home(self) -> None:
         self.booth.go_home()
