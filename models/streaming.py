@@ -62,7 +62,7 @@ VAD_BATCH = 1024
 batches of this size (same probabilities), so the model's working memory stays small."""
 
 
-DETECT_S = 6.0
+DETECT_S = 3.0
 """A chunk's language is heard on this much of its own audio at most (seconds)."""
 MIN_DETECT_S = 2.0
 """A chunk with less audio of its own than this keeps the language before it."""
@@ -395,11 +395,15 @@ class StreamingTranscriber:
     def _chunk_language(self, hi: int) -> str:
         """The language of the chunk from ``start`` to sample ``hi``, from its own sound.
 
-        Heard on at most ``DETECT_S`` seconds from its first sound (a range fixed by the
-        audio, so a detection run ahead is found again); a chunk with less than
+        Heard on at most ``DETECT_S`` seconds from its first sound, found in the chunk's
+        first ``DETECT_S`` + 1 s (a range fixed by the audio once that much is heard, so a
+        detection run ahead while the chunk is spoken is found again); a chunk with less than
         ``MIN_DETECT_S`` of its own keeps the language before it, except the first.
         """
-        own_lo, own_hi = anchor_range(self._buffer, self._start - self._origin, hi - self._origin)
+        probe = min(hi, self._start + round((DETECT_S + 1.0) * SAMPLE_RATE))
+        own_lo, own_hi = anchor_range(
+            self._buffer, self._start - self._origin, probe - self._origin
+        )
         lo = own_lo + self._origin
         hi = min(own_hi + self._origin, lo + round(DETECT_S * SAMPLE_RATE))
         prior = self._prior()
