@@ -81,7 +81,7 @@ def test_a_stereo_44k_file_is_downmixed_and_resampled_block_by_block(tmp_path: P
 
 def test_the_clipping_check_needs_no_copy_of_the_recording() -> None:
     audio = np.zeros(10 * 60 * SAMPLE_RATE, np.float32)  # 38 MB
-    audio[: SAMPLE_RATE] = 1.0  # one second of 600 clipped
+    audio[:SAMPLE_RATE] = 1.0  # one second of 600 clipped
     note, peak = peak_of(lambda: clipping_note(audio))
     assert note is not None and note.startswith("0.2% of the samples")
     assert peak <= 8 * MB
