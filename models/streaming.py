@@ -292,15 +292,15 @@ class StreamingTranscriber:
         end = self._until(heard) / SAMPLE_RATE
         ahead = closed_speech_end(spans, self.start, end, self.policy)
         if ahead is not None and self.policy.ahead:
-            if self._range(spans, ahead) in self._ahead:
+            if self._range(spans, ahead, self._total) in self._ahead:
                 return 0.0
-            self._tentative = self._decode(spans, ahead, final=False)
+            self._tentative = self._decode(spans, ahead, self._total, final=False)
             self._last_pass = end
             return ahead - self.start
         if end - self.start >= DETECT_S + 1.0 and self._detect_ahead():
             return 0.0
         if due_tentative(spans, self.start, end, self._last_pass, self.policy, self.load):
-            self._tentative = self._decode(spans, end, final=False)
+            self._tentative = self._decode(spans, end, self._total, final=False)
             self._last_pass = end
             return end - self.start
         return 0.0
@@ -322,7 +322,7 @@ class StreamingTranscriber:
             self._drop_until(cut.at)
             return [], 0.0
         passes = self.passes
-        words = self._decode(spans, cut.audio_end, final=True)
+        words = self._decode(spans, cut.audio_end, self._until(windows), final=True)
         words = self._fill_gaps(words, cut.audio_end, windows)
         decoded = cut.audio_end - self.start if self.passes > passes else 0.0
         keep_from = cut.at
@@ -351,12 +351,13 @@ class StreamingTranscriber:
         self._tentative, self._last_pass = [], None
         self._ahead = {k: v for k, v in self._ahead.items() if k[0] >= self._origin}
 
-    def _range(self, spans: tuple[Span, ...], end: float) -> tuple[int, int]:
+    def _range(self, spans: tuple[Span, ...], end: float, heard: int) -> tuple[int, int]:
         """Samples decoded for the chunk ``[start, end)``: with its left context."""
         begin = context_start(spans, self._cuts, self.start, self.policy)
         lo = max(self._origin, round(begin * SAMPLE_RATE))
         hi = max(lo, round(end * SAMPLE_RATE))
-        lo, hi = anchor_range(self._buffer, lo - self._origin, hi - self._origin)
+        known = self._buffer[: heard - self._origin]  # what the decision could hear, no more
+        lo, hi = anchor_range(known, lo - self._origin, hi - self._origin)
         lo += self._origin
         return lo if lo < 0 else max(lo, self._origin), hi + self._origin
 
@@ -367,13 +368,15 @@ class StreamingTranscriber:
         after = np.zeros(max(0, hi - lo - len(before) - len(inside)), dtype=np.float32)
         return np.concatenate([before, inside, after]) if len(before) or len(after) else inside
 
-    def _decode(self, spans: tuple[Span, ...], end: float, *, final: bool) -> list[Word]:
+    def _decode(
+        self, spans: tuple[Span, ...], end: float, heard: int, *, final: bool
+    ) -> list[Word]:
         """Words of ``[start, end)``, decoded with the left context before ``start``.
 
         A final decision takes a pass run ahead over the very same samples when there is
         one (same audio, same words); otherwise it decodes now.
         """
-        lo, hi = self._range(spans, end)
+        lo, hi = self._range(spans, end, heard)
         found = self._ahead.get((lo, hi)) if final else None
         if found is not None:
             lang, words = found
@@ -401,9 +404,8 @@ class StreamingTranscriber:
         ``MIN_DETECT_S`` of its own keeps the language before it, except the first.
         """
         probe = min(hi, self._start + round((DETECT_S + 1.0) * SAMPLE_RATE))
-        own_lo, own_hi = anchor_range(
-            self._buffer, self._start - self._origin, probe - self._origin
-        )
+        own = self._buffer[: probe - self._origin]  # nothing after the probe: fixed early
+        own_lo, own_hi = anchor_range(own, self._start - self._origin, probe - self._origin)
         lo = own_lo + self._origin
         hi = min(own_hi + self._origin, lo + round(DETECT_S * SAMPLE_RATE))
         prior = self._prior()
@@ -476,7 +478,7 @@ class StreamingTranscriber:
         spans = self._cut_spans(self._scan)
         if has_speech(spans, self.start, self.end, self.policy):
             end = closed_speech_end(spans, self.start, self.end, self.policy) or self.end
-            words = self._decode(spans, end, final=True)
+            words = self._decode(spans, end, self._total, final=True)
             self._finalise(self._fill_gaps(words, end, len(self._probs)))
         self._tentative, self._last_pass = [], None
         return self.transcript()
