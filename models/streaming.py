@@ -33,7 +33,9 @@ from kiosk.core.ports import SAMPLE_RATE, Audio, Cancelled, Language
 from kiosk.core.streaming import (
     CUT_PARAMS,
     GRID,
+    LOUD_FRAME,
     SPEECH_PARAMS,
+    TAIL_PAD,
     WINDOW,
     Caption,
     Cut,
@@ -62,6 +64,9 @@ VAD_BATCH = 1024
 batches of this size (same probabilities), so the model's working memory stays small."""
 
 
+LOOKAHEAD = 2 * TAIL_PAD + LOUD_FRAME / SAMPLE_RATE
+"""Audio after a chunk's planned end that its sound edge is found on (the next sound,
+if nearer than twice ``TAIL_PAD``); a cut is decided only once that much is heard."""
 DETECT_S = 3.0
 """A chunk's language is heard on this much of its own audio at most (seconds)."""
 MIN_DETECT_S = 2.0
@@ -279,6 +284,9 @@ class StreamingTranscriber:
         spans = self._cut_spans(windows)
         end = self._until(windows) / SAMPLE_RATE
         cut = plan_cut(spans, self.start, end, self.policy)
+        # a chunk's sound edge is found on what follows it: decide once that is heard
+        if cut is not None and cut.kind != "words" and end < cut.audio_end + LOOKAHEAD:
+            cut = None
         if cut is None:
             self._scan = windows
             return [], 0.0
@@ -356,7 +364,8 @@ class StreamingTranscriber:
         begin = context_start(spans, self._cuts, self.start, self.policy)
         lo = max(self._origin, round(begin * SAMPLE_RATE))
         hi = max(lo, round(end * SAMPLE_RATE))
-        known = self._buffer[: heard - self._origin]  # what the decision could hear, no more
+        # the edge is found on LOOKAHEAD after it: never on audio that merely arrived early
+        known = self._buffer[: min(heard, hi + round(LOOKAHEAD * SAMPLE_RATE)) - self._origin]
         lo, hi = anchor_range(known, lo - self._origin, hi - self._origin)
         lo += self._origin
         return lo if lo < 0 else max(lo, self._origin), hi + self._origin

@@ -473,17 +473,32 @@ def test_speech_that_stays_untranscribed_is_measured_not_hidden() -> None:
     assert gap.start == pytest.approx(4.2, abs=0.05) and gap.end == pytest.approx(6.2, abs=0.05)
 
 
-@pytest.mark.parametrize("lead", [0, 37, 511, 1999, 5003])
-def test_the_same_speech_later_in_the_recording_decodes_the_same_samples(lead: int) -> None:
+def _ranges(audio: Audio, policy: Policy) -> tuple[list[str], list[tuple[int, int]]]:
+    proc = StreamingTranscriber(RangeDecoder(), "en", policy, vad=EnergyVad())
+    proc.insert_audio(audio)
+    proc.decide()
+    names = [w.text.split(".")[0] for w in proc.finish().words]
+    return names, [(round(lo * SAMPLE_RATE), round(hi * SAMPLE_RATE)) for lo, hi, *_ in proc.trace]
+
+
+@pytest.mark.parametrize("lead", [37, 511, 1999, 5003])
+def test_the_same_speech_later_in_the_recording_is_cut_on_its_sound(lead: int) -> None:
     """An answer that starts ``lead`` samples later (another lead-in before the first word)
-    is cut on other VAD windows, yet every chunk reaches the decoder as the very same
-    samples: the words (tagged with a hash of the samples decoded) are the same."""
-    # the first word 20 ms in: less silence before it than a chunk keeps; gaps the VAD sees
-    audio = burst_audio([(0.02, 0.4), *PHRASES[1:], *[(0.15, 0.3)] * 30, (0.5, 0.3)])
+    is planned on other VAD windows, yet every chunk ends on the same sample of the speech,
+    and a chunk without context starts on the same sample too. (Where the left context of
+    a later chunk starts is chosen among gaps, and two gaps about as near to the ideal
+    start may be chosen differently at another offset.)"""
+    # the first word 20 ms in: less silence before it than a chunk keeps; sentences of 12
+    # words 0.9 s apart, so no pause sits right at a threshold
+    sentence = [((0.13, 0.21, 0.17)[i % 3], (0.3, 0.4, 0.35, 0.45)[i % 4]) for i in range(11)]
+    plan = [(0.02, 0.4), *sentence, *[p for _ in range(4) for p in [(0.9, 0.4), *sentence]]]
+    audio = burst_audio(plan)
     policy = Policy(max_chunk=8.0)
-    alone = _batch(audio, policy)
-    later = _batch(np.concatenate([np.zeros(lead, np.float32), audio]), policy)
-    assert later == alone
+    names, ranges = _ranges(audio, policy)
+    later_names, later = _ranges(np.concatenate([np.zeros(lead, np.float32), audio]), policy)
+    assert later_names == names == [f"w{i}" for i in range(len(plan))]
+    assert [hi - lead for _, hi in later] == [hi for _, hi in ranges]
+    assert later[0][0] - lead == ranges[0][0]  # the first chunk: no context
 
 
 def test_a_chunk_is_trimmed_to_its_sound_but_not_inside_it() -> None:
