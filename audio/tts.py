@@ -41,6 +41,8 @@ import numpy.typing as npt
 import soundfile as sf
 
 from audio.playback import play
+from audio.voices.mixing import speak_segments
+from audio.voices.terms import english_text, split_languages
 from kiosk.core.errors import KioskError
 from kiosk.core.ports import Language
 from kiosk.core.transcript import is_han
@@ -49,6 +51,14 @@ Samples = tuple[npt.NDArray[np.float32], int]
 Player = Callable[..., bool]
 
 ESPEAK_VOICES = {"en": "gmw/en-us", "zh": "sit/cmn-latn-pinyin"}
+ENGLISH_WORD_GAP = 4
+"""Extra silence between English words, in espeak-ng's units of 10 ms at the default rate:
+measured, it cuts the speech model's word error rate by a quarter (docs/VOICES.md)."""
+TERM_VOICE = "gmw/en-us"
+"""espeak-ng voice for English terms inside Mandarin questions."""
+TERM_RATE_SCALE = 160 / 170
+"""English terms in Mandarin questions are read a little slower than the speaker's rate."""
+_WORDGAP = 7  # espeakWORDGAP in espeak-ng's speak_lib.h; pyttsx3's binding has no name for it
 _log = logging.getLogger(__name__)
 
 
@@ -105,11 +115,12 @@ class _Espeak:
             self._chunks.append(ctypes.string_at(wav, n * 2))
         return 0
 
-    def synthesize(self, text: str, voice: str, rate: int) -> Samples:
+    def synthesize(self, text: str, voice: str, rate: int, word_gap: int = 0) -> Samples:
         lib = self._lib
         if lib.SetVoiceByName(voice.encode()) != 0:
             _log.info("voice %s not available; using the current one", voice)
         lib.SetParameter(lib.RATE, rate, 0)
+        lib.SetParameter(_WORDGAP, word_gap, 0)
         self._chunks = []
         lib.SetSynthCallback(self._collect)  # process-global: make sure it is still ours
         lib.Synth(text.encode("utf-8"), flags=lib.ENDPAUSE | lib.CHARS_UTF8)
@@ -133,7 +144,7 @@ class _Pyttsx3:
         if driver is not None:  # it prints "Audio saved to ..." after every file
             driver.__dict__["print"] = _discard
 
-    def synthesize(self, text: str, voice: str, rate: int) -> Samples:
+    def synthesize(self, text: str, voice: str, rate: int, word_gap: int = 0) -> Samples:
         engine = self._engine
         try:
             engine.setProperty("voice", voice)
@@ -152,14 +163,14 @@ class _Pyttsx3:
 
 
 class _Backend(Protocol):
-    def synthesize(self, text: str, voice: str, rate: int) -> Samples: ...
+    def synthesize(self, text: str, voice: str, rate: int, word_gap: int = 0) -> Samples: ...
 
 
 class _EngineThread:
     """The one thread that owns the speech engine (see module docstring)."""
 
     def __init__(self, timeout_s: float = 20.0) -> None:
-        self._jobs: queue.Queue[tuple[str, str, int, Future[Samples]] | None] = queue.Queue()
+        self._jobs: queue.Queue[tuple[str, str, int, int, Future[Samples]] | None] = queue.Queue()
         self._ready = threading.Event()
         self.timeout_s = timeout_s
         self.error: BaseException | None = None
@@ -169,9 +180,9 @@ class _EngineThread:
     def wait_ready(self, timeout: float) -> bool:
         return self._ready.wait(timeout) and self.error is None
 
-    def submit(self, text: str, voice: str, rate: int) -> Future[Samples]:
+    def submit(self, text: str, voice: str, rate: int, word_gap: int = 0) -> Future[Samples]:
         fut: Future[Samples] = Future()
-        self._jobs.put((text, voice, rate, fut))
+        self._jobs.put((text, voice, rate, word_gap, fut))
         return fut
 
     def _open(self) -> _Backend:
@@ -190,16 +201,18 @@ class _EngineThread:
             return
         self._ready.set()
         while (job := self._jobs.get()) is not None:
-            text, voice, rate, fut = job
+            text, voice, rate, word_gap, fut = job
             if fut.set_running_or_notify_cancel():
                 try:
-                    fut.set_result(self._synthesize(backend, text, voice, rate))
+                    fut.set_result(self._synthesize(backend, text, voice, rate, word_gap))
                 except Exception as exc:
                     fut.set_exception(exc)
 
     @staticmethod
-    def _synthesize(backend: _Backend, text: str, voice: str, rate: int) -> Samples:
-        return backend.synthesize(text, voice, rate)
+    def _synthesize(
+        backend: _Backend, text: str, voice: str, rate: int, word_gap: int = 0
+    ) -> Samples:
+        return backend.synthesize(text, voice, rate, word_gap)
 
 
 _shared_engine: _EngineThread | None = None
@@ -225,8 +238,10 @@ class Pyttsx3Speaker:
         timeout_s: float = 20.0,
         player: Player = play,
         mandarin: bool = True,
+        english_terms: bool = True,
     ) -> None:
         self.rate = rate
+        self.english_terms = english_terms
         self.device = device
         self.timeout_s = timeout_s
         self._player = player
@@ -250,15 +265,41 @@ class Pyttsx3Speaker:
         lang = spoken_language(text, language)
         if lang == "zh" and self._mandarin is not None:
             try:
-                samples, sr = self._mandarin(text)
+                samples, sr = self._mandarin_with_terms(text)
                 if samples.size:
                     return np.asarray(samples, dtype=np.float32), int(sr)
             except Exception:
                 _log.warning("Mandarin voice failed; falling back to espeak-ng", exc_info=True)
+        if lang == "en":
+            return self._espeak(
+                english_text(text), ESPEAK_VOICES["en"], self.rate, ENGLISH_WORD_GAP
+            )
+        return self._espeak(text, ESPEAK_VOICES[lang], self.rate)
+
+    def _mandarin_with_terms(self, text: str) -> Samples:
+        """The Mandarin voice, with the English terms in ``text`` read by the English voice.
+
+        Falls back to the Mandarin voice alone (terms spelled with Chinese letter names) when
+        there are no terms, English terms are switched off, or espeak-ng cannot say them.
+        """
+        assert self._mandarin is not None
+        segments = split_languages(text) if self.english_terms else []
+        if any(s.language == "en" for s in segments) and self._engine_ok():
+            voices = {"zh": self._mandarin, "en": self._term}
+            try:
+                return speak_segments(segments, voices)
+            except SpeechError:
+                _log.warning("English terms unavailable; the Mandarin voice spells them")
+        return self._mandarin(text)
+
+    def _term(self, text: str) -> Samples:
+        return self._espeak(text, TERM_VOICE, max(80, round(self.rate * TERM_RATE_SCALE)))
+
+    def _espeak(self, text: str, voice: str, rate: int, word_gap: int = 0) -> Samples:
         if not self._engine_ok():
             raise SpeechError(f"{self._broken}; questions are shown as text only")
         assert self._engine is not None
-        fut = self._engine.submit(text, ESPEAK_VOICES[lang], self.rate)
+        fut = self._engine.submit(text, voice, rate, word_gap)
         try:
             return fut.result(timeout=self.timeout_s)
         except FutureTimeout:

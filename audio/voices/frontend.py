@@ -173,15 +173,19 @@ def _thousands(match: re.Match[str]) -> str:
     return str(int(value)) if value.is_integer() else match.group(0)
 
 
+def thousands_shorthand(text: str) -> str:
+    """Chat shorthand for numbers written out: 1.5k → 1500, 10w → 10万 (not Latin words)."""
+    text = _THOUSANDS.sub(_thousands, text)
+    return _TEN_THOUSANDS.sub(r"\1万", text)
+
+
 def numbers_to_chinese(text: str) -> str:
     """3个月 → 三个月, 2个 → 两个, 3.5% → 百分之三点五, 2024年 → 二零二四年, 3-5年 → 三到五年.
 
     Chat shorthand too: 10w → 十万, 1.5k → 一千五百.
     """
     text = _RANGE.sub("到", text)
-    text = _THOUSANDS.sub(_thousands, text)
-    text = _TEN_THOUSANDS.sub(r"\1万", text)
-    return _NUMBER.sub(_number, text)
+    return _NUMBER.sub(_number, thousands_shorthand(text))
 
 
 def spell(word: str) -> str:
