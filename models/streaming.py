@@ -285,7 +285,7 @@ class StreamingTranscriber:
         end = self._until(windows) / SAMPLE_RATE
         cut = plan_cut(spans, self.start, end, self.policy)
         # a chunk's sound edge is found on what follows it: decide once that is heard
-        if cut is not None and cut.kind != "words" and end < cut.audio_end + LOOKAHEAD:
+        if cut is not None and cut.kind in ("pause", "forced") and end < cut.audio_end + LOOKAHEAD:
             cut = None
         if cut is None:
             self._scan = windows
