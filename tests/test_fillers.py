@@ -188,16 +188,23 @@ def test_fillers_point_at_real_words(tokens: list[str], pauses: set[int]) -> Non
         ("punct", "word", "after_punct"),
         ("punct", "punct", "after_punct"),
         ("filler", "word", "after_filler"),
+        ("stop", "word", "after_punct"),
+        ("word", "pause", "clause_end"),
+        ("word", "punct", "clause_end"),
         ("word", "edge", "end_of_sentence"),
-        ("word", "pause", "end_of_sentence"),
-        ("word", "punct", "end_of_sentence"),
+        ("word", "stop", "end_of_sentence"),
         ("word", "filler", "end_of_sentence"),
         ("word", "word", "inside_sentence"),
     ],
 )
 def test_particle_role_branches(before: Neighbour, after: Neighbour, role: str) -> None:
     assert particle_role(before, after) == role
-    assert (role in COUNTED_ROLES) == (before != "word")
+    assert (role in COUNTED_ROLES) == (before != "word" or role == "clause_end")
+
+
+def test_a_reply_before_a_clause_is_not_a_hesitation() -> None:
+    assert particle_role("word", "punct", reply=True) == "end_of_sentence"
+    assert particle_role("word", "pause", reply=True) == "end_of_sentence"
 
 
 def spoken(*pieces: str | float) -> Transcript:
@@ -232,11 +239,17 @@ def spoken(*pieces: str | float) -> Transcript:
         # 4. after a hesitation sound, or after a 啊 that counted
         (("我们", "嗯啊", "这个"), 1, []),
         (("啊", "啊", "我们"), 2, []),
-        # 5. a word before, the end / a silence / punctuation after: sentence particle
-        (("好啊",), 0, ["end_of_sentence"]),
+        # 5. a word before, the clause going on after a comma or a silence: drawn out
+        (("这些", "公司啊，", "后期"), 1, []),
+        (("我们", "公司", "啊", 1.0, "我们", "继续"), 1, []),
+        #    but a lone reply word before it (对啊，我们…) is a reply
         (("是", "啊", 1.0, "我们", "继续"), 0, ["end_of_sentence"]),
         (("对啊，", "我们"), 0, ["end_of_sentence"]),
-        # 6. a word on both sides: a particle inside the clause
+        (("绝对啊，", "我们"), 1, []),
+        # 6. a word before, the end or sentence punctuation after: sentence particle
+        (("好啊",), 0, ["end_of_sentence"]),
+        (("我们", "做得", "好啊。"), 0, ["end_of_sentence"]),
+        # 7. a word on both sides: a particle inside the clause
         (("我们", "啊", "这个", "方案"), 0, ["inside_sentence"]),
     ],
 )

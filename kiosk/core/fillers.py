@@ -36,21 +36,29 @@ from kiosk.core.transcript import Word, is_han
 
 UnitKind = Literal["han", "latin", "punct", "pause"]
 FillerKind = Literal["hard", "soft"]
-Neighbour = Literal["edge", "pause", "punct", "filler", "word"]
+Neighbour = Literal["edge", "pause", "punct", "stop", "filler", "word"]
 """What sits right before or after a 啊: the start/end of the answer, a silent pause,
-clause punctuation, a hesitation sound (嗯, or a 啊 that counted), or a word."""
+clause punctuation (，、；：), sentence punctuation (。！？…), a hesitation sound (嗯, or a
+啊 that counted), or a word."""
 ParticleRole = Literal[
-    "start", "after_pause", "after_punct", "after_filler", "end_of_sentence", "inside_sentence"
+    "start",
+    "after_pause",
+    "after_punct",
+    "after_filler",
+    "clause_end",
+    "end_of_sentence",
+    "inside_sentence",
 ]
 """Why a 啊 was or was not counted (see :func:`particle_role`)."""
 COUNTED_ROLES: frozenset[ParticleRole] = frozenset(
-    {"start", "after_pause", "after_punct", "after_filler"}
+    {"start", "after_pause", "after_punct", "after_filler", "clause_end"}
 )
 ROLE_WORDS: dict[ParticleRole, str] = {
     "start": "start of the answer",
     "after_pause": "after a pause",
     "after_punct": "start of a clause",
     "after_filler": "after another filler",
+    "clause_end": "drawn out before the clause goes on",
     "end_of_sentence": "end of a sentence",
     "inside_sentence": "inside a sentence",
 }
@@ -73,6 +81,9 @@ PARTICLE = "啊"
 
 _LATIN_WORD = re.compile(r"[0-9a-z]+(?:['’.\-][0-9a-z]+)*")
 _CLAUSE_PUNCT = frozenset(',.;:!?，。；：！？、…—–-"“”「」『』()（）')
+_SENTENCE_PUNCT = frozenset(".!?。！？…")
+RESPONSES = frozenset("对好是行")
+"""A 啊 on one of these alone (``对啊，`` ``好啊，``) is a reply ("yes"), not a hesitation."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,19 +237,22 @@ def _is_boundary(units: Sequence[Unit], k: int) -> bool:
     return u.kind == "pause" or (u.kind == "punct" and u.text in _CLAUSE_PUNCT)
 
 
-def particle_role(before: Neighbour, after: Neighbour) -> ParticleRole:
+def particle_role(before: Neighbour, after: Neighbour, reply: bool = False) -> ParticleRole:
     """Is this 啊 a hesitation (counted) or the sentence particle (not counted)?
 
-    Decided only by its two neighbours, in this order:
+    Decided only by its neighbours, in this order:
 
     1. nothing before it (start of the answer) → ``start``, counted;
     2. a silent pause before it → ``after_pause``, counted;
-    3. clause punctuation before it (``，啊``) → ``after_punct``, counted;
+    3. punctuation before it (``，啊``) → ``after_punct``, counted;
     4. a hesitation sound before it (``嗯啊``, or a 啊 that counted) → ``after_filler``,
        counted;
-    5. a word before it and, after it, the end, a pause, punctuation or a hesitation
+    5. a word before it and, after it, clause punctuation or a pause, the clause going on
+       (``这些公司啊，后期…``) → ``clause_end``, counted — unless ``reply``: the word is a
+       lone 对 / 好 / 是 / 行 (``对啊，我们…``), a reply, → ``end_of_sentence``;
+    6. a word before it and, after it, the end, sentence punctuation or a hesitation
        sound → ``end_of_sentence``: the particle of "好啊。", not counted;
-    6. a word on both sides (``我们啊这个``) → ``inside_sentence``: a particle inside the
+    7. a word on both sides (``我们啊这个``) → ``inside_sentence``: a particle inside the
        clause, not counted.
 
     The uncounted ones are reported as possible fillers, with their role.
@@ -247,11 +261,15 @@ def particle_role(before: Neighbour, after: Neighbour) -> ParticleRole:
         return "start"
     if before == "pause":
         return "after_pause"
-    if before == "punct":
+    if before in ("punct", "stop"):
         return "after_punct"
     if before == "filler":
         return "after_filler"
-    return "inside_sentence" if after == "word" else "end_of_sentence"
+    if after == "word":
+        return "inside_sentence"
+    if after in ("punct", "pause") and not reply:
+        return "clause_end"
+    return "end_of_sentence"
 
 
 def latin_words(units: Sequence[Unit]) -> frozenset[int]:
@@ -270,8 +288,17 @@ def _neighbour(units: Sequence[Unit], k: int, hesitations: Collection[int]) -> N
     if k in hesitations:
         return "filler"
     if u.kind == "punct":
+        if u.text in _SENTENCE_PUNCT:
+            return "stop"
         return "punct" if u.text in _CLAUSE_PUNCT else "word"
     return "word"
+
+
+def _is_reply(units: Sequence[Unit], k: int) -> bool:
+    """Is unit ``k`` a lone reply word (对, 好, 是, 行 with no Han character before it)?"""
+    if k < 0 or units[k].kind != "han" or units[k].text not in RESPONSES:
+        return False
+    return k == 0 or units[k - 1].kind != "han"
 
 
 def particle_roles(units: Sequence[Unit]) -> dict[int, ParticleRole]:
@@ -291,7 +318,9 @@ def particle_roles(units: Sequence[Unit]) -> dict[int, ParticleRole]:
         if u.kind != "han" or u.text != PARTICLE or u.word in mixed:
             continue
         role = particle_role(
-            _neighbour(units, k - 1, hesitations), _neighbour(units, k + 1, hesitations)
+            _neighbour(units, k - 1, hesitations),
+            _neighbour(units, k + 1, hesitations),
+            reply=_is_reply(units, k - 1),
         )
         roles[k] = role
         if role in COUNTED_ROLES:
