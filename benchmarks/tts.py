@@ -13,7 +13,8 @@ Mandarin is scored by character error rate over Han characters and whole Latin t
 English by word error rate (normalisation in ``audio/voices/intelligibility.py``). The
 Mandarin voice is not deterministic (its acoustic model keeps dropout on), so repeated runs
 differ by a point or two. ``--lang zh|en`` and ``--limit N`` (the first N questions of
-each language) make quicker runs; ``--no-terms`` reads English terms in Mandarin questions
+each language) make quicker runs, and ``--only-terms`` keeps the Mandarin questions that
+hold English terms; ``--no-terms`` reads English terms in Mandarin questions
 with the Mandarin voice alone, as before they went to the English voice.
 
 ``python benchmarks/tts.py --cost`` measures the Mandarin voice's cost instead: each
@@ -70,8 +71,11 @@ class Result:
     audio_s: float
 
 
-def _questions(lang: str | None, limit: int | None) -> list[tuple[str, str, str]]:
+def _questions(
+    lang: str | None, limit: int | None, only_terms: bool = False
+) -> list[tuple[str, str, str]]:
     """``(id, language, spoken text)`` of every bundled question, in bank order."""
+    from audio.voices.terms import has_terms
     from questions.loader import load_library
 
     library = load_library(include_bundled=True, include_user=False)
@@ -79,6 +83,8 @@ def _questions(lang: str | None, limit: int | None) -> list[tuple[str, str, str]
     taken: dict[str, int] = {}
     for q in library.questions:
         if q.language not in ("zh", "en") or (lang and q.language != lang):
+            continue
+        if only_terms and not (q.language == "zh" and has_terms(q.spoken)):
             continue
         if limit is not None and taken.get(q.language, 0) >= limit:
             continue
@@ -93,7 +99,7 @@ def intelligibility(args: argparse.Namespace) -> list[Result]:
     from audio.voices.intelligibility import cer, wer
     from models.whisper import load_transcriber
 
-    questions = _questions(args.lang, args.limit)
+    questions = _questions(args.lang, args.limit, args.only_terms)
     transcriber = load_transcriber(args.model)
     speaker = Pyttsx3Speaker(english_terms=not args.no_terms)
     results: list[Result] = []
@@ -202,6 +208,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", type=Path, help="a CTranslate2 Whisper model directory")
     parser.add_argument(
         "--no-terms", action="store_true", help="English terms in Mandarin by the Mandarin voice"
+    )
+    parser.add_argument(
+        "--only-terms", action="store_true", help="only Mandarin questions with English terms"
     )
     parser.add_argument("--cost", action="store_true", help="measure the Mandarin voice's cost")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)

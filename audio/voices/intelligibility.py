@@ -84,6 +84,9 @@ def _simplified(text: str) -> str:
     return str(converter.convert(text))  # type: ignore[attr-defined]
 
 
+_SPELLED_OUT = re.compile(r"(?<![A-Za-z])([A-Za-z])[ \t]*[-.·][ \t]*(?=[A-Za-z](?![A-Za-z]))")
+
+
 def _term(run: str) -> str:
     return re.sub(r"[^a-z0-9]", "", run.lower())
 
@@ -91,6 +94,7 @@ def _term(run: str) -> str:
 def zh_units(text: str) -> list[str]:
     """Han characters and whole Latin terms, in order (see the module docstring)."""
     text = _simplified(unicodedata.normalize("NFKC", text))
+    text = _SPELLED_OUT.sub(r"\1", text)  # R - A - G, R. A. G.: one term
     units: list[str] = []
     position = 0
     for match in LATIN_RUN.finditer(text):

@@ -26,6 +26,8 @@ EDGE_DB = -40.0
 KEEP_S = 0.015
 """Kept around the speech when trimming, so onsets and releases are not clipped."""
 MAX_GAIN = 4.0
+FADE_S = 0.005
+"""Each joined piece fades in and out over this long, so no cut makes a click."""
 
 
 def _frame_rms(samples: Wave, rate: int) -> npt.NDArray[np.float64]:
@@ -52,6 +54,17 @@ def trim_silence(samples: Wave, rate: int) -> Wave:
     start = max(0, int(loud[0]) * size - keep)
     end = min(samples.size, (int(loud[-1]) + 1) * size + keep)
     return samples[start:end]
+
+
+def fade(samples: Wave, rate: int) -> Wave:
+    """A copy of ``samples`` with :data:`FADE_S` linear ramps at both ends."""
+    n = min(int(rate * FADE_S), samples.size // 2)
+    out = np.array(samples, dtype=np.float32)
+    if n > 0:
+        ramp = np.linspace(0.0, 1.0, n, endpoint=False, dtype=np.float32)
+        out[:n] *= ramp
+        out[-n:] *= ramp[::-1]
+    return out
 
 
 def speech_level(samples: Wave, rate: int) -> float:
@@ -82,11 +95,13 @@ def resample(samples: Wave, rate: int, new_rate: int) -> Wave:
 def join(pieces: Sequence[tuple[Wave, int, float, bool]], rate: int) -> Wave:
     """Join ``(samples, their rate, pause after, is the reference voice)`` at ``rate``.
 
-    Each piece is trimmed and resampled; pieces not of the reference voice are scaled to
-    the reference voice's speech level (gain at most ×4 either way). The last pause is
-    dropped. The result is clipped to [-1, 1].
+    Each piece is trimmed, resampled and faded in and out; pieces not of the reference
+    voice are scaled to the reference voice's speech level (gain at most ×4 either way).
+    The last pause is dropped. The result is clipped to [-1, 1].
     """
-    trimmed = [(resample(trim_silence(s, r), r, rate), p, ref) for s, r, p, ref in pieces]
+    trimmed = [
+        (fade(resample(trim_silence(s, r), r, rate), rate), p, ref) for s, r, p, ref in pieces
+    ]
     reference = [s for s, _, ref in trimmed if ref and s.size]
     target = speech_level(np.concatenate(reference), rate) if reference else 0.0
     out: list[Wave] = []
