@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static, Tree
+from textual.widgets import Input, OptionList, Static, Tree
 
 from audio.fakes import FakeSpeaker
 from audio.recorder import SoundDeviceRecorder
@@ -51,8 +51,14 @@ async def test_a_drill_through_the_virtual_microphone_marks_the_overrun(
             nodes = [tree.get_node_at_line(i) for i in range(tree.last_line + 1)]
             tree.select_node(next(n for n in nodes if n and "Choose a length" in str(n.label)))
             await until(pilot, lambda: isinstance(app.screen, DrillSetupScreen))
-            await pilot.click("#drill-custom")
-            await pilot.press(*f"{TARGET_S:g}", "enter")
+            custom = app.screen.query_one("#drill-custom", Input)
+            lengths = app.screen.query_one(OptionList)
+            await until(pilot, lambda: lengths.has_focus)  # the screen is mounted
+            await pilot.press("tab")  # to the length field, as a person would
+            await until(pilot, lambda: custom.has_focus)  # typed keys go to the field
+            await pilot.press(*f"{TARGET_S:g}")
+            await until(pilot, lambda: custom.value == f"{TARGET_S:g}")
+            await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, DrillQuestionScreen))
             await pilot.press("space")
             await until(pilot, lambda: getattr(app.screen, "state", "") == "recording")
