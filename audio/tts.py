@@ -17,9 +17,13 @@ files); it also hangs when nothing is queued and misbehaves across threads. So:
 * the samples are played by :func:`audio.playback.play` on the chosen output device, and
   playback is what ``stop()`` cuts short.
 
-English uses espeak-ng's English voice. Mandarin uses the neural voice of ``audio.voices``
-when it is installed (espeak-ng's Mandarin is barely intelligible), else espeak-ng's
-``cmn-latn-pinyin`` — not ``cmn``, which reads Hanzi as pinyin tone digits in English.
+English uses espeak-ng's English voice, with acronyms written as dotted abbreviations and
+a small gap between words (both measured to help, docs/VOICES.md). Mandarin uses the neural
+voice of ``audio.voices`` when it is installed (espeak-ng's Mandarin is barely
+intelligible), else espeak-ng's ``cmn-latn-pinyin`` — not ``cmn``, which reads Hanzi as
+pinyin tone digits in English. English terms inside a Mandarin question (AI, RAG, A/B …)
+are read by the English voice and joined to the Mandarin voice's audio
+(``audio.voices.terms``, ``audio.voices.mixing``).
 """
 
 from __future__ import annotations
