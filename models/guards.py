@@ -87,6 +87,22 @@ def normalize(text: str) -> str:
     )
 
 
+PROMPT_ECHO_MIN = 8
+"""Characters (normalised) a segment needs before it can be judged an echo of the prompt."""
+
+
+def echoes_prompt(text: str, prompt: str | None) -> bool:
+    """True when the whole segment ``text`` is a piece of the decoding ``prompt``.
+
+    The filler-rich prompt is given as hotwords, and Whisper sometimes writes it back
+    ("It's hard to say." after an answer that ended): text nobody said. Fillers alone
+    ("um, uh") are shorter than ``PROMPT_ECHO_MIN`` and stay; a speaker who says exactly
+    a prompt phrase as a segment of its own loses it, which is the lesser error.
+    """
+    norm = normalize(text)
+    return bool(prompt) and len(norm) >= PROMPT_ECHO_MIN and norm in normalize(prompt or "")
+
+
 def is_known_hallucination(text: str) -> bool:
     """True when ``text`` as a whole is a credit/sign-off Whisper invents on silence."""
     norm = normalize(text)

@@ -45,7 +45,13 @@ from kiosk.core.ports import (
     ProgressCallback,
 )
 from kiosk.core.transcript import Span, Transcript, Word, fold_width
-from models.guards import SegmentStats, collapse_repeats, is_spurious, normalize
+from models.guards import (
+    SegmentStats,
+    collapse_repeats,
+    echoes_prompt,
+    is_spurious,
+    normalize,
+)
 from models.registry import ModelInfo, resolve_model
 
 SPEECH_VAD = VadOptions(min_silence_duration_ms=250, speech_pad_ms=30)
@@ -221,7 +227,7 @@ class WhisperTranscriber:
             stats = SegmentStats(
                 seg.text, seg.no_speech_prob, seg.avg_logprob, seg.compression_ratio
             )
-            if not is_spurious(stats):
+            if not is_spurious(stats) and not echoes_prompt(seg.text, PROMPTS.get(lang)):
                 yield seg
             if seg.end + TAIL_MARGIN_S >= speech_end:
                 return

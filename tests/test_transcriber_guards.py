@@ -108,3 +108,16 @@ def test_compression_ratio_tells_loops_from_sentences() -> None:
     assert compression_ratio(sentence) < 2.4
     assert compression_ratio("问" * 100) > 2.4
     assert compression_ratio("") == 0.0
+
+
+def test_a_segment_that_is_a_piece_of_the_prompt_was_not_said() -> None:
+    from models.guards import echoes_prompt
+    from models.whisper import PROMPTS
+
+    assert echoes_prompt("It's hard to say.", PROMPTS["en"])
+    assert echoes_prompt(" you know, like, it's", PROMPTS["en"])
+    assert echoes_prompt("这个问题啊，嗯，怎么讲呢。", PROMPTS["zh"])
+    assert not echoes_prompt("Um, uh.", PROMPTS["en"])  # fillers alone are short: kept
+    assert not echoes_prompt("It's hard to say which metric matters", PROMPTS["en"])
+    assert not echoes_prompt("我觉得这个问题很重要", PROMPTS["zh"])
+    assert not echoes_prompt("It's hard to say.", None)
