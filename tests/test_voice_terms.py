@@ -341,7 +341,9 @@ def test_mixed_questions_stay_intelligible(heard_mixed: list[tuple[str, list[str
     assert max(errors) <= 0.8, heard_mixed
     assert sum(errors) / len(errors) <= 0.55, heard_mixed
     first = "".join(zh_units(heard_mixed[0][2]))
-    assert "是什么" in first or "优劣" in first, first  # the Mandarin after the terms is kept
+    # some of the Mandarin after the terms is kept (the voice varies from run to run: one
+    # run lost 分别是什么 but kept 各有什么, another the reverse)
+    assert any(part in first for part in ("分别", "是什么", "各有", "优劣")), first
 
 
 @pytest.mark.model
