@@ -19,7 +19,7 @@ from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.debrief import DebriefScreen
 from kiosk.ui.screens.report import ReportScreen
 from tests.support.snapshots import fixed_home
-from tests.test_ui_support import booth, deliver, question, until, zh_transcript
+from tests.test_ui_support import answer_to_report, booth, question, until, zh_transcript
 
 FIXED_HOME = Path("/tmp/kiosk-snapshot-debrief")
 
@@ -95,12 +95,7 @@ async def test_end_of_round_report_opens_the_debrief_and_exports_it(
         pilot = cast("Pilot[object]", running)
         b.app.ask(practice, replace=False)
         await pilot.pause()
-        await pilot.press("space")
-        await until(pilot, lambda: getattr(b.app.screen, "state", "") == "recording")
-        deliver(b.recorder)
-        b.clock.t += 7.0
-        await pilot.press("space")
-        await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
+        await answer_to_report(b, pilot)
         await pilot.press("d")
         await until(pilot, lambda: isinstance(b.app.screen, DebriefScreen))
         screen = b.app.screen
@@ -121,12 +116,7 @@ async def test_report_offers_no_debrief_outside_a_round() -> None:
         pilot = cast("Pilot[object]", running)
         b.app.ask(practice, replace=False)
         await pilot.pause()
-        await pilot.press("space")
-        await until(pilot, lambda: getattr(b.app.screen, "state", "") == "recording")
-        deliver(b.recorder)
-        b.clock.t += 7.0
-        await pilot.press("space")
-        await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
+        await answer_to_report(b, pilot)
         assert b.app.screen.check_action("debrief", ()) is False
         await pilot.press("d")
         assert isinstance(b.app.screen, ReportScreen)

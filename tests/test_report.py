@@ -264,8 +264,7 @@ def test_every_renderer_writes_the_same_figures() -> None:
 async def test_booth_report_screen_shows_the_possible_fillers() -> None:
     from textual.widgets import Static
 
-    from kiosk.ui.screens.report import ReportScreen
-    from tests.test_ui_support import booth, deliver, open_first_question, until
+    from tests.test_ui_support import answer_to_report, booth, open_first_question
 
     words = (
         Word("嗯，", 0.5, 0.9),
@@ -280,12 +279,7 @@ async def test_booth_report_screen_shows_the_possible_fillers() -> None:
     b = booth(transcript=Transcript("zh", 7.0, words, (Span(0.5, 3.3), Span(4.8, 6.4))))
     async with b.app.run_test(size=(110, 40)) as pilot:
         await open_first_question(pilot)
-        await pilot.press("space")
-        await until(pilot, lambda: getattr(b.app.screen, "state", "") == "recording")
-        deliver(b.recorder)
-        b.clock.t += 7.0
-        await pilot.press("space")
-        await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
+        await answer_to_report(b, pilot)
         screen = b.app.screen
         line = screen.query_one("#report-possible", Static)
         assert line.display

@@ -18,11 +18,18 @@ from kiosk.core.target import Target
 from kiosk.ui import rounds
 from kiosk.ui.practice import Practice
 from kiosk.ui.screens.recording import RecordingScreen
-from kiosk.ui.screens.report import ReportScreen
 from questions.library import Library
 from questions.model import Bank
 from tests.support.snapshots import fixed_home
-from tests.test_ui_support import booth, deliver, library, open_first_question, question, until
+from tests.test_ui_support import (
+    answer_to_report,
+    booth,
+    deliver,
+    library,
+    open_first_question,
+    question,
+    until,
+)
 
 SIZE = (110, 34)
 FIXED_HOME = Path("/tmp/kiosk-snapshot-home")
@@ -74,12 +81,7 @@ def test_report_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]
 
     async def answer(pilot: Pilot[object]) -> None:
         await open_first_question(pilot)
-        await pilot.press("space")
-        await until(pilot, lambda: getattr(b.app.screen, "state", "") == "recording")
-        deliver(b.recorder)
-        b.clock.t += 7.0
-        await pilot.press("space")
-        await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
+        await answer_to_report(b, pilot)
         await pilot.pause()
 
     assert snap_compare(b.app, terminal_size=SIZE, run_before=answer)

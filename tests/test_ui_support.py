@@ -160,3 +160,16 @@ async def open_first_question(pilot: Pilot[object]) -> None:
 
 
 NO_DEVICE = DeviceError("no input device found: plug a microphone or pass --input-device")
+
+
+async def answer_to_report(b: Booth, pilot: Pilot[object], seconds: float = 7.0) -> None:
+    """From a question screen: record ``seconds`` of the fake microphone, stop, and wait for
+    the report."""
+    from kiosk.ui.screens.report import ReportScreen
+
+    await pilot.press("space")
+    await until(pilot, lambda: getattr(b.app.screen, "state", "") == "recording")
+    deliver(b.recorder)
+    b.clock.t += seconds
+    await pilot.press("space")
+    await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
