@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.core.errors import BadInput, KioskError
+from kiosk.core.figures import clock_text
 from kiosk.core.ports import SAMPLE_RATE
 
 _HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")
@@ -67,11 +68,6 @@ FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 """A write failed for want of room: no space left, or the user's disk quota reached."""
 
 
-def _clock(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
 class RecordingFileError(KioskError):
     """The recording file cannot be created or written (the disk, not the microphone)."""
 
@@ -85,7 +81,7 @@ class DiskFull(RecordingFileError):
         self.samples = samples
         self.sample_rate = sample_rate
         kept = (
-            f"kept {_clock(self.duration)} of the recording in {self.path}"
+            f"kept {clock_text(self.duration)} of the recording in {self.path}"
             if samples
             else f"nothing could be recorded in {self.path.parent}"
         )

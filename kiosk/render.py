@@ -21,6 +21,7 @@ from kiosk.core.figures import (
     pace_text,
     speaking_pace_text,
     target_text,
+    verdict_text,
 )
 from kiosk.core.keypoints import HOW_WORDS, ContentReview, KeyPointResult
 from kiosk.core.metrics import Metrics
@@ -59,7 +60,7 @@ LONG_PAUSE_S = 2.0
 def _verdict(v: str | None) -> Text:
     if v is None:
         return Text("—", style="dim")
-    return Text(v.replace("_", " "), style=VERDICT_STYLE.get(v, ""))
+    return Text(verdict_text(v), style=VERDICT_STYLE.get(v, ""))
 
 
 def summary_table(m: Metrics) -> Table:

@@ -88,7 +88,7 @@ def test_report_in_every_form(kept: Kept) -> None:
     assert data["figures"]["speaking_pace"] == f"{speaking} while speaking (secondary)"
 
     md = report.to_markdown()
-    assert f"- Length: {LENGTH} (target 1:00–1:30: within)" in md
+    assert f"- Length: {LENGTH} (target 1:00–1:30: in range)" in md
     assert f"- Pace: {pace} (comfortable); {speaking} while speaking (secondary)" in md
 
     console = Console(width=200, record=True)

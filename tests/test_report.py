@@ -245,7 +245,7 @@ def test_every_renderer_writes_the_same_figures() -> None:
     }
     assert m.pace.headline == m.pace.span_value and m.pace.verdict == "slow"
     md = report.to_markdown()
-    assert "- Length: 0:13 (target 0:10–0:20: within)" in md
+    assert "- Length: 0:13 (target 0:10–0:20: in range)" in md
     assert "- Pace: 69 chars/min (slow); 265 chars/min while speaking (secondary)" in md
     assert "- 2 possible fillers not counted: 啊 at 0:01" in md
     console = Console(width=200, record=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kiosk.core.figures import clock_text, target_text, verdict_text
 from kiosk.core.report import Report
 from kiosk.core.target import Target
 
@@ -52,6 +53,13 @@ class DebriefLine:
     coverage: str
     habits: tuple[str, ...]
 
+    def time_text(self) -> str:
+        """``0:24 (too short)``, ``1:10 (in range)`` or ``skipped``: the answer's length as
+        every report writes it, and its timing in words."""
+        if self.seconds is None:
+            return "skipped"
+        return f"{clock_text(self.seconds)} ({verdict_text(self.timing)})"
+
 
 @dataclass(frozen=True, slots=True)
 class Debrief:
@@ -80,7 +88,7 @@ class Debrief:
         out = [
             f"# Mock round debrief: {self.title}",
             "",
-            f"- Total speaking time: {_clock(self.total_s)} over {self.answered} answer(s)",
+            f"- Total speaking time: {clock_text(self.total_s)} over {self.answered} answer(s)",
             f"- {self.habit_text()}",
             "",
             "| # | step | question | time | target | key points |",
@@ -88,21 +96,15 @@ class Debrief:
         ]
         for i, line in enumerate(self.lines, start=1):
             mark = "追问 follow-up: " if line.follow_up else ""
-            time = "skipped" if line.seconds is None else f"{_clock(line.seconds)} ({line.timing})"
             out.append(
-                f"| {i} | {_cell(line.step)} | {mark}{_cell(line.question)} | {time} | "
-                f"{_clock(line.target.low)}–{_clock(line.target.high)} | {_cell(line.coverage)} |"
+                f"| {i} | {_cell(line.step)} | {mark}{_cell(line.question)} | {line.time_text()} | "
+                f"{target_text(line.target.low, line.target.high)} | {_cell(line.coverage)} |"
             )
         return "\n".join(out) + "\n"
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _clock(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s // 60}:{s % 60:02d}"
 
 
 def _habits(report: Report, target: Target) -> tuple[str, ...]:

@@ -26,6 +26,7 @@ from kiosk.core.figures import (
     pace_text,
     speaking_pace_text,
     target_text,
+    verdict_text,
 )
 from kiosk.core.fillers import ROLE_WORDS, Filler, PossibleFiller
 from kiosk.core.keypoints import HOW_WORDS, ContentReview, KeyPointResult
@@ -397,9 +398,9 @@ def _markdown(r: Report) -> Iterator[str]:
     length = shown["length"]
     if m.length.target is not None:
         aim = target_text(m.length.target.low, m.length.target.high)
-        length += f" (target {aim}: {(m.length.verdict or '').replace('_', ' ')})"
+        length += f" (target {aim}: {verdict_text(m.length.verdict)})"
     yield f"- Length: {length}"
-    yield f"- Pace: {shown['pace']} ({m.pace.verdict}); {shown['speaking_pace']}"
+    yield f"- Pace: {shown['pace']} ({verdict_text(m.pace.verdict)}); {shown['speaking_pace']}"
     by_word = ", ".join(f"{k} ×{v}" for k, v in m.fillers.by_word.items())
     yield f"- Fillers: {shown['fillers']}" + (f" ({by_word})" if by_word else "")
     possible = possible_fillers_text(m)

@@ -17,9 +17,9 @@ from textual.widgets import Footer, Static
 
 from kiosk.core.debrief import Debrief, DebriefLine
 from kiosk.core.errors import KioskError
+from kiosk.core.figures import clock_text, target_text, verdict_text
 from kiosk.ui.practice import Practice
 from kiosk.ui.screens.base import BoothScreen
-from kiosk.ui.widgets.meters import clock_text
 from kiosk.ui.widgets.titlebar import TitleBar
 
 TIMING_STYLE = {"within": "green", "short": "yellow", "over": "red", "skipped": "dim"}
@@ -36,8 +36,9 @@ def debrief_line(number: int, line: DebriefLine) -> Text:
     if line.seconds is None:
         text.append("skipped", "dim")
     else:
-        text.append(f"{clock_text(line.seconds)} {line.timing}", TIMING_STYLE[line.timing])
-    text.append(f"  target {clock_text(line.target.low)}–{clock_text(line.target.high)}", "dim")
+        timing = verdict_text(line.timing)
+        text.append(f"{clock_text(line.seconds)} {timing}", TIMING_STYLE[line.timing])
+    text.append(f"  target {target_text(line.target.low, line.target.high)}", "dim")
     if line.coverage:
         text.append(f"  ·  {line.coverage}")
     return text

@@ -21,6 +21,7 @@ from kiosk.core.figures import (
     pace_text,
     speaking_pace_text,
     target_text,
+    verdict_text,
 )
 from kiosk.core.metrics import Metrics
 from kiosk.core.report import possible_fillers_text
@@ -35,15 +36,6 @@ VERDICT_CLASS = {
     "no_speech": "bad",
 }
 VERDICT_STYLE = {"good": "bold #5fb36b", "warn": "bold #d7a93b", "bad": "bold #d9534f"}
-VERDICT_WORDS = {
-    "within": "in range",
-    "comfortable": "comfortable",
-    "too_short": "too short",
-    "slow": "slow",
-    "fast": "fast",
-    "too_long": "too long",
-    "no_speech": "no speech",
-}
 
 
 def cards(m: Metrics) -> list[tuple[str, str, str, str | None]]:
@@ -104,7 +96,7 @@ class ReportCards(Horizontal):
     def compose(self) -> ComposeResult:
         for title, value, detail, verdict in cards(self.metrics):
             css = VERDICT_CLASS.get(verdict or "", "plain")
-            words = VERDICT_WORDS.get(verdict or "", "")
+            words = verdict_text(verdict) if verdict else ""
             body = Text.assemble((title, "bold #8fa3b8"), "\n", (value, "bold"), "  ")
             body.append(words, VERDICT_STYLE.get(css, ""))
             body.append(f"\n{detail}", "#8fa3b8")

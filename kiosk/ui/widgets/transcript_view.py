@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from kiosk.core.figures import stamp_text
 from kiosk.core.report import Report
 from kiosk.core.transcript import join_words
 from kiosk.render import FILLER_STYLE, LONG_PAUSE_S, PAUSE_STYLE
@@ -54,9 +55,8 @@ def transcript_lines(report: Report, max_cells: int = MAX_LINE_CELLS) -> list[Li
     return lines
 
 
-def stamp(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}.{int((seconds - whole) * 10)}"
+stamp = stamp_text
+"""A line's start as ``m:ss.d`` (:func:`kiosk.core.figures.stamp_text`)."""
 
 
 def _pieces(text: str, ranges: list[tuple[int, int]]) -> Iterator[tuple[str, bool]]:
