@@ -10,10 +10,10 @@ from typing import Any, cast
 import pytest
 from textual.pilot import Pilot
 
-from kiosk.commands.export import FOLLOW_UP_MARK, SKIPPED_MARK, round_markdown
 from kiosk.core.debrief import RoundAnswer, build_debrief
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
+from kiosk.export import FOLLOW_UP_MARK, SKIPPED_MARK, round_markdown
 from kiosk.pipeline import report_from_transcript
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.debrief import DebriefScreen

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.commands.export import history_csv
 from kiosk.core.report import Report
+from kiosk.export import history_csv
 from kiosk.store import Store
 from tests.support.history import MOTIVATION, StepClock, answer, keep, zh_question
 
@@ -91,7 +91,7 @@ def test_unanalysed_answer_exports_its_status() -> None:
         path = store.new_recording_path("zh-why")
         attempt = store.begin_attempt(MOTIVATION, path)
         store.mark_failed(attempt, "no speech detected")
-        from kiosk.commands.export import export_text
+        from kiosk.export import export_text
 
         md = export_text(store, attempt, "md")
         data = json.loads(export_text(store, attempt, "json"))

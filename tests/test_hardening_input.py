@@ -34,10 +34,10 @@ from audio.files import write_wav
 from kiosk import config as kiosk_config
 from kiosk.cli import build_parser, main
 from kiosk.commands import analyze, doctor
-from kiosk.commands.export import write_private
 from kiosk.config import ConfigError, Settings, UnreadableFile, read_user_file
 from kiosk.core.errors import UNSAFE_CHARS, BadInput, printable
 from kiosk.core.transcript import Span, Transcript, Word
+from kiosk.export import write_private
 from kiosk.store import Store
 from kiosk.ui.persist import save_settings
 from kiosk.ui.screens.drill import DrillSetupScreen

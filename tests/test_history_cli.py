@@ -74,7 +74,7 @@ def test_list_table_and_filters(
     out = capsys.readouterr().out
     zh_row = next(line for line in out.splitlines() if RAG.text in line and "too long" in line)
     # the headline pace (first to last word) and the answer's length, as in its report
-    assert "205 chars/min" in zh_row and "1 (13.3/m)" in zh_row and "0:04" in zh_row
+    assert "205 chars/min" in zh_row and "≥ 1 · 13.3/min" in zh_row and "0:04" in zh_row
     assert "Tell me about yourself." in out and "words/min" in out
     assert "recorded" in out  # the answer not analysed yet says so instead of a verdict
 

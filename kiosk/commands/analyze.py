@@ -113,8 +113,8 @@ def _read_audio(path: Path) -> Audio:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.commands.export import check_output
     from kiosk.config import load_settings
+    from kiosk.export import check_output
 
     language = parse_language(args.lang)
     target: Target | None = parse_target(args.target) if args.target is not None else None
@@ -200,7 +200,7 @@ def render_text(report: Report, fmt: str, width: int | None = None) -> str:
 
 
 def _emit(report: Report, fmt: str, output: Path | None) -> None:
-    from kiosk.commands.export import show_text, write_private
+    from kiosk.export import show_text, write_private
 
     if output is not None:
         write_private(output, render_text(report, fmt))

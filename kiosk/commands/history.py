@@ -11,44 +11,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk.commands.common import opened_history
 from kiosk.core.errors import BadInput
+from kiosk.export import attempt_record
+from kiosk.listing import WIDE
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from kiosk.store import Attempt, Store
 
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
-
-EXPORT_FIELDS = (
-    "id",
-    "created_at",
-    "status",
-    "question_id",
-    "question_text",
-    "bank_id",
-    "category",
-    "kind",
-    "language",
-    "target_low",
-    "target_high",
-    "duration_s",
-    "answer_s",
-    "pace",
-    "pace_value",
-    "pace_unit",
-    "fillers_total",
-    "fillers_per_min",
-    "pauses_count",
-    "longest_pause_s",
-    "length_verdict",
-    "audio_path",
-    "note",
-)
 
 
 def _list_options(p: argparse.ArgumentParser) -> None:
@@ -89,69 +66,16 @@ def register(sub: SubParsers) -> None:
     recover.set_defaults(func=_recover)
 
 
-@contextmanager
-def _opened(write: bool = False) -> Iterator[Store]:
-    """The history, with its notices on stderr. Without ``write`` (listing, showing,
-    exporting, stats) a history the user made read-only is opened read-only."""
-    from kiosk.store import Store
-
-    store = Store.open(need_write=write)
-    for notice in store.notices:
-        print(f"kiosk: {notice.message}", file=sys.stderr)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
 # --- list ------------------------------------------------------------------------------
-
-
-def _when(iso: str) -> str:
-    moment = datetime.fromisoformat(iso).astimezone()
-    same_year = moment.year == datetime.now().astimezone().year
-    return moment.strftime("%m-%d %H:%M" if same_year else "%Y-%m-%d")
-
-
-def _duration(seconds: float | None) -> str:
-    from kiosk.core.figures import clock_text
-
-    return clock_text(seconds)
-
-
-_OTHER_COLUMNS_WIDTH = 76
-"""Cells taken by every column but the question, with padding (ids up to 9999)."""
-
-
-def _length(a: Attempt) -> str:
-    """The answer's length as its report shows it (the recording's when not analysed)."""
-    return _duration(a.answer_s)
-
-
-def _pace(a: Attempt) -> str:
-    """The headline pace (first to last word), written as in every report."""
-    from kiosk.core.figures import pace_text
-
-    return pace_text(a.pace, a.pace_unit)
-
-
-def _fillers(a: Attempt) -> str:
-    if a.fillers_total is None:
-        return "—"
-    return f"{a.fillers_total} ({a.fillers_per_min or 0:.1f}/m)"
-
-
-def _summary(a: Attempt) -> dict[str, Any]:
-    return {name: getattr(a, name) for name in EXPORT_FIELDS}
 
 
 def _list(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         raise BadInput(f"bad --limit {args.limit}: give a number of answers, 1 or more")
-    with _opened() as store:
+    with opened_history() as store:
         attempts = store.list(limit=args.limit, question_id=args.question, language=args.lang)
     if args.json:
-        print(json.dumps([_summary(a) for a in attempts], ensure_ascii=False, indent=2))
+        print(json.dumps([attempt_record(a) for a in attempts], ensure_ascii=False, indent=2))
         return 0
     if not attempts:
         print(
@@ -160,45 +84,52 @@ def _list(args: argparse.Namespace) -> int:
             else "No answers match."
         )
         return 0
-    from rich import box
     from rich.console import Console
-    from rich.table import Table
 
     console = Console()
+    if console.is_terminal:
+        console.print(history_table(attempts, console.width))
+    else:  # piped or redirected: every question whole, one line per answer
+        Console(width=PIPED_WIDTH).print(history_table(attempts, None))
+    return 0
+
+
+PIPED_WIDTH = 10_000
+"""Cells a listing may take when it goes to a pipe or a file (nobody reads it wrapped)."""
+QUESTION_MIN = 16
+"""Cells the question keeps at least in a terminal; it wraps below the row's figures."""
+
+
+def history_table(attempts: Sequence[Attempt], width: int | None) -> Table:
+    """The listing as a table: ``width`` cells wide (a terminal), where the figures keep
+    their room and the question wraps in what is left; ``None``: as wide as it needs."""
+    from rich import box
+    from rich.table import Table
+
+    from kiosk.listing import columns, row
+
+    wide = width is None or width >= WIDE
+    names = columns(width if width is not None else WIDE)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-    for name in ("#", "when", "question", "lang", "len", "pace", "fillers", "verdict"):
-        # One line per answer: the question is cut to fit, the numbers never are.
+    for name in names:
         if name == "question":
-            room = max(10, console.width - _OTHER_COLUMNS_WIDTH)
-            table.add_column(name, max_width=room, no_wrap=True, overflow="ellipsis")
+            table.add_column(name, min_width=QUESTION_MIN, overflow="fold")
         else:
             table.add_column(name, no_wrap=True)
     for a in attempts:
-        question = a.question_text or a.question_id or "(free answer)"
-        verdict = a.length_verdict or (a.status if a.status != "analysed" else "—")
-        table.add_row(
-            str(a.id),
-            _when(a.created_at),
-            question,
-            a.language or "—",
-            _length(a),
-            _pace(a),
-            _fillers(a),
-            verdict.replace("_", " "),
-        )
-    console.print(table)
-    return 0
+        table.add_row(*row(a, wide=wide).values(names))
+    return table
 
 
 # --- show ------------------------------------------------------------------------------
 
 
 def _show(args: argparse.Namespace) -> int:
-    with _opened() as store:
+    with opened_history() as store:
         attempt = store.get(args.id)
         audio = store.audio_file(attempt)
         if args.json:
-            record = {**_summary(attempt), "report": attempt.report_dict}
+            record = {**attempt_record(attempt), "report": attempt.report_dict}
             print(json.dumps(record, ensure_ascii=False, indent=2))
             return 0
         try:
@@ -209,9 +140,11 @@ def _show(args: argparse.Namespace) -> int:
                 f"see it raw with  kiosk history show {args.id} --json"
             ) from None
     if report is None:
+        from kiosk.core.figures import clock_text
+
         print(f"answer {attempt.id}: {attempt.question_text or '(free answer)'}")
         print(f"status: {attempt.status}" + (f" — {attempt.note}" if attempt.note else ""))
-        print(f"recording: {audio} ({_duration(attempt.duration_s)})")
+        print(f"recording: {audio} ({clock_text(attempt.duration_s)})")
         if attempt.status in ("recorded", "recovered"):
             print("not analysed yet: run  kiosk history recover --analyse")
         return 0
@@ -229,31 +162,22 @@ def _show(args: argparse.Namespace) -> int:
 # --- export / delete -------------------------------------------------------------------
 
 
-def _export_text(store: Store, fmt: str) -> str:
-    attempts = store.list(limit=None)[::-1]  # oldest first, as a log reads
-    if fmt == "json":
-        rows = [{**_summary(a), "report": a.report_dict} for a in attempts]
-        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
-    from kiosk.commands.export import history_csv
-
-    return history_csv(attempts)
-
-
 def _export(args: argparse.Namespace) -> int:
-    with _opened() as store:
-        text = _export_text(store, args.format)
+    from kiosk.export import history_csv, history_json, write_private
+
+    with opened_history() as store:
+        attempts = store.list(limit=None)[::-1]  # oldest first, as a log reads
+    text = history_json(attempts) if args.format == "json" else history_csv(attempts)
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    from kiosk.commands.export import write_private
-
     write_private(args.output, text)  # transcripts are personal: readable by the user only
     print(f"history written to {args.output}", file=sys.stderr)
     return 0
 
 
 def _delete(args: argparse.Namespace) -> int:
-    with _opened(write=True) as store:
+    with opened_history(write=True) as store:
         store.delete(args.id)
     print(f"deleted answer {args.id} and its recording")
     return 0
@@ -265,7 +189,7 @@ def _delete(args: argparse.Namespace) -> int:
 def _recover(args: argparse.Namespace) -> int:
     from kiosk.recovery import pending_analysis, recover
 
-    with _opened(write=True) as store:
+    with opened_history(write=True) as store:
         summary = recover(store)
         waiting = len(pending_analysis(store)) if args.analyse else 0
         if summary.message:

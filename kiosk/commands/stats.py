@@ -51,10 +51,10 @@ class Latest:
     fillers: str
 
     def line(self) -> str:
-        from kiosk.commands.history import _when
+        from kiosk.core.figures import when_text
 
         return (
-            f"Latest answer #{self.attempt_id} ({_when(self.created_at)}): "
+            f"Latest answer #{self.attempt_id} ({when_text(self.created_at)}): "
             f"length {self.length}, pace {self.pace}, fillers {self.fillers}"
         )
 
@@ -200,11 +200,11 @@ def stats_lines(
 
 
 def _run(args: argparse.Namespace) -> int:
-    from kiosk.commands.history import _opened
+    from kiosk.commands.common import opened_history
 
     language = check_language(args.language)
     days = check_days(args.days)
-    with _opened() as store:
+    with opened_history() as store:
         points = store.progress(language=language, days=days)
         samples = [p.sample() for p in points]
         latest = latest_figures(store, points)

@@ -78,8 +78,8 @@ class DebriefScreen(BoothScreen):
         yield Footer()
 
     def action_export(self) -> None:
-        from kiosk.commands.export import round_markdown, write_private
         from kiosk.config import data_dir
+        from kiosk.export import round_markdown, write_private
 
         now = self.booth.services.wall_clock()
         path = data_dir() / "exports" / f"round-{now.strftime('%Y%m%d-%H%M%S')}.md"

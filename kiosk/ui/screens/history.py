@@ -10,14 +10,12 @@ confirmation.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from kiosk.core.errors import KioskError
@@ -28,39 +26,6 @@ from kiosk.ui.widgets.titlebar import TitleBar
 
 LIMIT = 500
 """Rows shown at most (narrow the filters to see older ones)."""
-EXPORTS = "exports"
-
-
-def exports_dir(store: Store) -> Path:
-    folder = store.root / EXPORTS
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    folder.chmod(0o700)
-    return folder
-
-
-def export_attempt(screen: Screen[Any], store: Store, attempt_id: int) -> list[Path]:
-    """Write one answer as Markdown and JSON into the exports folder — and its whole mock
-    round too when it was part of one — and say where."""
-    from kiosk.commands.export import export_text, write_private
-
-    written = []
-    try:
-        folder = exports_dir(store)
-        session = store.get(attempt_id).session_id
-        jobs = [(f"answer-{attempt_id}", False)]
-        if session is not None:
-            jobs.append((f"round-{session}", True))
-        for name, whole_round in jobs:
-            for fmt in ("md", "json"):
-                path = folder / f"{name}.{fmt}"
-                write_private(path, export_text(store, attempt_id, fmt, session=whole_round))
-                written.append(path)
-    except (KioskError, OSError) as exc:
-        screen.notify(f"Export failed: {exc}", severity="error")
-        return written
-    also = " (and its mock round)" if len(written) > 2 else ""
-    screen.notify(f"Exported to {written[0]} and .json{also}", timeout=8)
-    return written
 
 
 def parse_day(text: str) -> date | None:
@@ -149,7 +114,7 @@ class HistoryScreen(BoothScreen):
         )
 
     def reload(self) -> None:
-        from kiosk.commands.history import _fillers, _length, _pace, _when
+        from kiosk.listing import COLUMNS, row
 
         table = self.query_one(DataTable)
         table.clear()
@@ -159,18 +124,9 @@ class HistoryScreen(BoothScreen):
             self.notify(str(exc), severity="error")
             self.rows = []
         for a in self.rows:
-            verdict = a.length_verdict or (a.status if a.status != "analysed" else "—")
-            table.add_row(
-                str(a.id),
-                _when(a.created_at),
-                Text((a.question_text or a.question_id or "(free answer)")[:48]),
-                a.language or "—",
-                _length(a),
-                _pace(a),
-                _fillers(a),
-                verdict.replace("_", " "),
-                key=str(a.id),
-            )
+            cells: list[str | Text] = list(row(a).values(COLUMNS))
+            cells[COLUMNS.index("question")] = Text(str(cells[2]))  # bank text, never markup
+            table.add_row(*cells, key=str(a.id))
         self.sub_title = f"{len(self.rows)} answer(s)"
 
     def on_select_changed(self, _: Select.Changed) -> None:
@@ -210,12 +166,14 @@ class HistoryScreen(BoothScreen):
         self.app.push_screen(CompareScreen(self.store, a.question_id))
 
     def action_export(self) -> None:
+        from kiosk.ui.exporting import export_attempt
+
         a = self.selected()
         if a is not None:
             export_attempt(self, self.store, a.id)
 
     def action_export_csv(self) -> None:
-        from kiosk.commands.export import history_csv, write_private
+        from kiosk.export import exports_dir, history_csv, write_private
 
         try:
             path = exports_dir(self.store) / "history.csv"

@@ -151,7 +151,7 @@ class ReviewScreen(BoothScreen):
             self.app.push_screen(CompareScreen(self.store, self.attempt.question_id))
 
     def action_export(self) -> None:
-        from kiosk.ui.screens.history import export_attempt
+        from kiosk.ui.exporting import export_attempt
 
         export_attempt(self, self.store, self.attempt.id)
 
