@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import stat
 from pathlib import Path
 
 import numpy as np
 import pytest
+from rich.cells import cell_len
 
 from audio.wav import WavWriter
 from kiosk.cli import main
@@ -217,3 +219,64 @@ def test_recover_analyse_transcribes_with_the_real_model(
     assert attempt.pace_unit == "chars/min"
     assert attempt.pace_value is not None and 150 < attempt.pace_value < 400
     assert attempt.length_verdict == "too_long"  # about 5 s of speech against 2-4 s
+
+
+LONG = zh_intro(
+    "zh-intro-1min",
+    "请用 1 分钟做一个自我介绍，重点讲清楚你和这个 AI 产品经理岗位最相关的一段经历。",
+    Target(54, 66),
+)
+
+
+@pytest.fixture
+def long_question() -> int:
+    """One analysed answer to a question longer than any terminal row."""
+    with Store.open() as store:
+        path = store.new_recording_path(LONG.id)
+        attempt = store.begin_attempt(LONG, path)
+        store.finish_recording(attempt, 16_000 * 5, 16_000)
+        store.save_report(attempt, _report(LONG, ZH_WORDS))
+    return attempt
+
+
+def _plain(text: str) -> list[str]:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text).splitlines()
+
+
+def _cells(line: str, start: int, end: int) -> str:
+    """The characters of ``line`` in terminal cells ``start`` to ``end`` (CJK take two)."""
+    out, at = [], 0
+    for ch in line:
+        if start <= at < end:
+            out.append(ch)
+        at += cell_len(ch)
+    return "".join(out)
+
+
+def test_list_in_80_columns_wraps_the_question_and_keeps_every_figure(
+    long_question: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich draws for a terminal…
+    monkeypatch.setenv("NO_COLOR", "1")  # …without colour
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["history"]) == 0
+    lines = _plain(capsys.readouterr().out)
+    assert all(cell_len(line.rstrip()) <= 80 for line in lines)
+    header, first = lines[0], lines[2]
+    for name in ("#", "when", "question", "len", "pace", "fillers", "verdict"):
+        assert name in header
+    assert "0:04" in first and "205 chars/min" in first and "too short" in first
+    assert "≥ 1" in first, "the filler count keeps its column"
+    start, end = header.index("question"), header.index("len")
+    question = "".join(_cells(line, start, end).strip() for line in lines[2:])
+    assert question.replace(" ", "") == LONG.text.replace(" ", ""), "wrapped, never cut"
+
+
+def test_list_piped_keeps_every_question_whole(
+    long_question: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")  # a narrow terminal's width does not reach a pipe
+    assert main(["history"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3, "one line per answer"
+    assert LONG.text in lines[2] and "too short" in lines[2] and "zh" in lines[2]

@@ -110,7 +110,7 @@ def history_table(attempts: Sequence[Attempt], width: int | None) -> Table:
 
     wide = width is None or width >= WIDE
     names = columns(width if width is not None else WIDE)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
     for name in names:
         if name == "question":
             table.add_column(name, min_width=QUESTION_MIN, overflow="fold")
