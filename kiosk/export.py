@@ -9,9 +9,9 @@ and the target's end marked in the transcript, verdicts in words. JSON is for to
 answer's export *is* its report (``Report.to_dict()``) with one extra ``attempt`` key
 holding the history row, so ``Report.from_dict(json.load(f))`` reads it back; labels stay
 labels there (``too_short``). CSV is for spreadsheets: one row per answer, the verdict in
-words. Files are written readable by the user only (0600): transcripts are personal. They
-are written whole or not at all (a temporary file renamed into place), and the destination
-can be checked before any work is done (:func:`check_output`).
+words (``too short``). Files are written readable by the user only (0600): transcripts are
+personal. They are written whole or not at all (a temporary file renamed into place), and
+the destination can be checked before any work is done (:func:`check_output`).
 """
 
 from __future__ import annotations
@@ -167,13 +167,26 @@ def session_json(store: Store, session_id: int) -> dict[str, Any]:
 # --- the history ---------------------------------------------------------------------
 
 
+def csv_record(a: Attempt) -> dict[str, Any]:
+    """The summary fields as a spreadsheet shows them: the verdict in words (``too
+    short``, ``in range``) and a follow-up's kind as ``follow-up``."""
+    from kiosk.core.figures import verdict_text
+
+    record = attempt_record(a)
+    if a.length_verdict:
+        record["length_verdict"] = verdict_text(a.length_verdict)
+    if a.kind:
+        record["kind"] = a.kind.replace("_", "-")
+    return record
+
+
 def history_csv(attempts: Iterable[Attempt]) -> str:
     """Summary columns of ``attempts``, one row each, with a header."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
     writer.writeheader()
     for a in attempts:
-        writer.writerow(attempt_record(a))
+        writer.writerow(csv_record(a))
     return out.getvalue()
 
 

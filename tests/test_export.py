@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.core.report import Report
-from kiosk.export import history_csv
+from kiosk.export import export_text, history_csv
 from kiosk.store import Store
 from tests.support.history import MOTIVATION, StepClock, answer, keep, zh_question
 
@@ -91,8 +91,6 @@ def test_unanalysed_answer_exports_its_status() -> None:
         path = store.new_recording_path("zh-why")
         attempt = store.begin_attempt(MOTIVATION, path)
         store.mark_failed(attempt, "no speech detected")
-        from kiosk.export import export_text
-
         md = export_text(store, attempt, "md")
         data = json.loads(export_text(store, attempt, "json"))
     assert "_Not analysed — no speech detected._" in md
@@ -107,4 +105,21 @@ def test_history_csv_has_a_row_per_answer() -> None:
         text = history_csv(store.list(limit=None)[::-1])
     lines = text.splitlines()
     assert lines[0].startswith("id,created_at,status,question_id")
-    assert len(lines) == 3 and ",too_long," in lines[1] and ",within," in lines[2]
+    assert len(lines) == 3 and ",too long," in lines[1] and ",in range," in lines[2]
+    assert "too_long" not in text and "within" not in text, "verdicts in words, not labels"
+
+
+def test_exports_for_reading_write_verdicts_as_words() -> None:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        session = store.begin_session("一面")
+        short = keep(store, clock, zh_question(), answer(10, 220), session_id=session)
+        md = export_text(store, short.attempt_id, "md")
+        round_md = export_text(store, short.attempt_id, "md", session=True)
+        data = json.loads(export_text(store, short.attempt_id, "json"))
+        csv_text = history_csv(store.list(limit=None))
+    for text in (md, round_md, csv_text):
+        assert "too short" in text and "too_short" not in text
+    assert "(target 0:20–0:40: too short)" in md
+    assert data["length"]["verdict"] == "too_short", "JSON keeps the label, for tools"
+    assert data["attempt"]["length_verdict"] == "too_short"

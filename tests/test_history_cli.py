@@ -141,7 +141,7 @@ def test_export_csv_to_stdout_and_json_to_private_file(
     assert main(["history", "export"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [int(r["id"]) for r in rows] == [history["zh"], history["en"], history["pending"]]
-    assert rows[0]["question_text"] == RAG.text and rows[0]["length_verdict"] == "too_long"
+    assert rows[0]["question_text"] == RAG.text and rows[0]["length_verdict"] == "too long"
     assert rows[2]["status"] == "recorded" and rows[2]["pace_value"] == ""
 
     out = tmp_path / "history.json"
