@@ -8,26 +8,29 @@ attempt becomes ``recovered``. A WAV in the recordings folder that no row mentio
 history was damaged and moved aside) is adopted the same way. A row whose process is still
 alive belongs to another kiosk that is recording right now and is left alone.
 
-Recovered attempts are analysed like any other with :func:`analyse_attempt`.
+Recovered attempts are analysed like any other with :func:`analyse_attempt`, through the
+same pipeline as an answer in the booth.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
 
 from kiosk.core.errors import KioskError
-from kiosk.core.ports import Language, Transcriber
+from kiosk.core.ports import Transcriber, language_of
 from kiosk.core.report import Report
 from kiosk.store import Attempt, Status, Store, process_alive
 from kiosk.store_schema import private_file
 
 _WAV_HEADER_BYTES = 44
+
+
+class NoSpeech(KioskError):
+    """The recording holds no speech: nothing to measure, nothing invented."""
 
 
 def _plural(n: int, word: str) -> str:
@@ -245,22 +248,27 @@ def pending_analysis(store: Store) -> list[Attempt]:
 def analyse_attempt(
     store: Store, attempt_id: int, transcriber: Transcriber, model: str | None = None
 ) -> Report:
-    """Transcribe and measure a stored recording, then keep the report with the attempt."""
-    from kiosk.pipeline import analyze_file
+    """Analyse a stored recording through the one pipeline
+    (:func:`kiosk.pipeline.analyze_recording`, as the booth does) and keep the report with
+    the attempt. A recording with no speech is marked failed, as in the booth, and raises
+    :class:`NoSpeech`."""
+    from kiosk.pipeline import NO_SPEECH_NOTE, analyze_recording
 
     attempt = store.get(attempt_id)
     audio = store.audio_file(attempt)
     if audio is None:
         raise KioskError(f"attempt {attempt_id} has no recording to analyse")
-    report = analyze_file(
+    analysis = analyze_recording(
         audio,
-        transcriber=transcriber,
-        language=cast(Language, attempt.language or "auto"),
+        transcriber=lambda: transcriber,
+        language=language_of(attempt.language or "auto"),
         target=attempt.target,
         model=model,
+        question_id=attempt.question_id,
+        question_text=attempt.question_text,
     )
-    report = dataclasses.replace(
-        report, question_id=attempt.question_id, question_text=attempt.question_text
-    )
-    store.save_report(attempt_id, report)
-    return report
+    if analysis.no_speech:
+        store.mark_failed(attempt_id, NO_SPEECH_NOTE)
+        raise NoSpeech(f"{NO_SPEECH_NOTE} in its recording: nothing to measure")
+    store.save_report(attempt_id, analysis.report)
+    return analysis.report

@@ -21,6 +21,7 @@ from kiosk.commands import analyze
 from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.pipeline import analyze_file
 from models.fakes import FakeTranscriber, TranscribeCall
+from tests.support.audio import tone
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -50,6 +51,11 @@ def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _silence(path: Path, seconds: float = 0.5) -> Path:
     return write_wav(path, np.zeros(int(16_000 * seconds), dtype=np.float32))
+
+
+def _sound(path: Path, seconds: float = 0.5) -> Path:
+    """A recording loud enough to pass the silence gate (the transcriber is scripted)."""
+    return write_wav(path, tone(seconds))
 
 
 @pytest.mark.parametrize(
@@ -114,7 +120,7 @@ def scripted(monkeypatch: pytest.MonkeyPatch) -> FakeTranscriber:
 def test_json_output(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, scripted: FakeTranscriber
 ) -> None:
-    wav = _silence(tmp_path / "answer.wav", 2.0)
+    wav = _sound(tmp_path / "answer.wav", 2.0)
     code, out, err = run_cli(capsys, str(wav), "--json", "--lang", "zh", "--target", "1")
     assert code == 0, err
     d = json.loads(out)
@@ -130,7 +136,7 @@ def test_json_output(
 def test_markdown_and_output_file(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, scripted: FakeTranscriber
 ) -> None:
-    wav = _silence(tmp_path / "answer.wav")
+    wav = _sound(tmp_path / "answer.wav")
     code, out, _ = run_cli(capsys, str(wav), "--markdown")
     assert code == 0 and "**啊**，我们**嗯**可以" in out
     code, out, err = run_cli(capsys, str(wav), "--output", str(tmp_path / "r.json"))
@@ -202,7 +208,7 @@ def test_progress_on_a_terminal(
     scripted: FakeTranscriber,
 ) -> None:
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    code, out, err = run_cli(capsys, str(_silence(tmp_path / "a.wav", 2.0)), "--json")
+    code, out, err = run_cli(capsys, str(_sound(tmp_path / "a.wav", 2.0)), "--json")
     assert code == 0, err
     assert json.loads(out)["fillers"]["total"] == 2
     assert "Traceback" not in err

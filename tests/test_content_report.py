@@ -28,6 +28,7 @@ from kiosk.ui.widgets.content_review import ContentReviewView
 from models.fakes import FakeTranscriber
 from questions.library import Library
 from questions.model import Bank, Kind
+from tests.support.audio import tone
 from tests.support.snapshots import fixed_home
 from tests.test_ui_support import booth, deliver, open_first_question, question, until
 
@@ -135,7 +136,7 @@ def scripted(monkeypatch: pytest.MonkeyPatch) -> FakeTranscriber:
 def test_cli_question_adds_content_to_json_markdown_and_text(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, scripted: FakeTranscriber
 ) -> None:
-    wav = write_wav(tmp_path / "a.wav", np.zeros(16_000 * 2, dtype=np.float32))
+    wav = write_wav(tmp_path / "a.wav", tone(2.0))  # loud enough for the silence gate
     assert main(["analyze", str(wav), "--json", "--question", BANK_ID]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["question"]["id"] == BANK_ID

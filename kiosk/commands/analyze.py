@@ -3,9 +3,11 @@
 Inputs and the output path are checked before the speech model is loaded (a typo in a
 path should fail in milliseconds, not after ten seconds of model loading); only a regular
 file is read as a recording, never a device or FIFO. A recording with many samples at full
-scale gets a warning: clipping distorts words and the measurements. Progress goes to stderr
-and only when it is a terminal, so ``--json`` output can be piped untouched. A report
-written with ``-o`` is private (0600) and written whole or not at all.
+scale gets a warning: clipping distorts words and the measurements. The recording goes
+through the same pipeline as an answer in the booth (:func:`kiosk.pipeline.analyze_recording`),
+silence gate included, so a silent file is "no speech", never a transcript made of noise.
+Progress goes to stderr and only when it is a terminal, so ``--json`` output can be piped
+untouched. A report written with ``-o`` is private (0600) and written whole or not at all.
 """
 
 from __future__ import annotations
@@ -132,24 +134,20 @@ def run(args: argparse.Namespace) -> int:
     with _progress() as show:
         show("loading speech model", None)
         transcriber, model_name = _load_transcriber(settings.model_dir)
-        from kiosk.pipeline import analyze_audio
+        from kiosk.pipeline import analyze_recording
 
-        report = analyze_audio(
+        analysis = analyze_recording(
             audio,
-            transcriber=transcriber,
+            transcriber=lambda: transcriber,
             language=settings.language,
             target=target,
             on_progress=lambda p: show("transcribing", p),
             source=str(args.file),
             model=model_name,
             question=question,
+            notes=() if clipped is None else (clipped,),
         )
-    if clipped is not None:
-        notes = (*report.transcript.notes, clipped)
-        report = dataclasses.replace(
-            report, transcript=dataclasses.replace(report.transcript, notes=notes)
-        )
-    _emit(report, fmt, args.output)
+    _emit(analysis.report, fmt, args.output)
     return 0
 
 

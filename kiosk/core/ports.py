@@ -1,12 +1,15 @@
 """The small interfaces behind which hardware and models live.
 
-Real implementations sit in ``audio/`` (Recorder, Speaker) and ``models/`` (Transcriber);
-test doubles sit beside them in ``audio/fakes.py`` and ``models/fakes.py``. The core and
-the UI only ever see these protocols.
+Real implementations sit in ``audio/`` (Recorder, Speaker, Player), ``models/``
+(Transcriber) and ``kiosk/ui/streaming.py`` (the live stream over the speech model); test
+doubles sit beside them in ``audio/fakes.py`` and ``models/fakes.py``. The core and the
+booth's screens see only these protocols: the booth receives its implementations through
+``kiosk.ui.services.Services``.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +18,7 @@ from typing import Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from kiosk.core.streaming import Caption
 from kiosk.core.transcript import Transcript
 
 Language = Literal["zh", "en", "auto"]
@@ -100,3 +104,62 @@ class Recorder(Protocol):
     ) -> None: ...
 
     def stop(self) -> RecordingResult: ...
+
+
+class Player(Protocol):
+    """Plays 16 kHz mono samples on an output device (None: the default one).
+
+    ``play`` blocks until the last sample is out (True) or ``stop`` is set (False); a
+    missing or failing device raises :class:`~kiosk.core.errors.DeviceError`.
+    """
+
+    def play(
+        self, samples: Audio, device: str | int | None, stop: threading.Event | None = None
+    ) -> bool: ...
+
+
+class StreamClock(Protocol):
+    """How far a live transcription has got, in seconds of the answer."""
+
+    @property
+    def start(self) -> float:
+        """Where the audio not yet finalised begins."""
+        ...
+
+    @property
+    def end(self) -> float:
+        """How much audio was heard."""
+        ...
+
+    @property
+    def load(self) -> float:
+        """Seconds spent decoding per second of audio heard."""
+        ...
+
+
+class LiveTranscription(Protocol):
+    """An answer transcribed while it is spoken.
+
+    ``feed`` is the recorder's ``on_audio`` (cheap: it only queues); ``stop`` finalises
+    and returns the whole transcript (raising if the stream failed: the recording is on
+    disk for a batch pass); ``cancel`` drops it without finalising.
+    """
+
+    @property
+    def processor(self) -> StreamClock: ...
+
+    def feed(self, block: Audio) -> None: ...
+
+    def stop(self) -> Transcript: ...
+
+    def cancel(self) -> None: ...
+
+
+CaptionCallback = Callable[[Caption], None]
+StreamOpener = Callable[[Transcriber, Language, CaptionCallback], "LiveTranscription | None"]
+"""Starts a live transcription over a loaded model, or None when the model cannot stream."""
+
+
+def language_of(code: str) -> Language:
+    """A language code as the transcriber takes it: zh, en, or auto for anything else."""
+    return "zh" if code == "zh" else "en" if code == "en" else "auto"
