@@ -4,7 +4,7 @@
 possible, or one block per :meth:`FakeRecorder.step` — and writes the WAV through the real
 crash-safe writer, so what lands on disk is exactly what a real recording would leave. It
 can fail like a device (at start, or an error after N seconds) and report overflows. ``FakeSpeaker``
-remembers what it was asked to say.
+remembers what it was asked to say, ``FakePlayer`` what it was asked to play.
 """
 
 from __future__ import annotations
@@ -203,3 +203,33 @@ class FakeSpeaker:
     @property
     def texts(self) -> list[str]:
         return [u.text for u in self.spoken]
+
+
+class FakePlayer:
+    """A :class:`~kiosk.core.ports.Player` that keeps what it was asked to play.
+
+    With ``fail`` it raises that error like a missing device; with ``block`` it plays
+    until stopped (up to ``block_s`` seconds) and sets ``stopped`` when it was.
+    """
+
+    def __init__(
+        self, fail: Exception | None = None, block: bool = False, block_s: float = 5.0
+    ) -> None:
+        self.clips: list[Audio] = []
+        self.devices: list[str | int | None] = []
+        self.fail = fail
+        self.block = block
+        self.block_s = block_s
+        self.stopped = threading.Event()
+
+    def play(
+        self, samples: Audio, device: str | int | None, stop: threading.Event | None = None
+    ) -> bool:
+        self.clips.append(samples)
+        self.devices.append(device)
+        if self.fail is not None:
+            raise self.fail
+        if self.block and stop is not None and stop.wait(self.block_s):
+            self.stopped.set()
+            return False
+        return True

@@ -4,6 +4,8 @@ We play through PortAudio ourselves rather than letting a TTS engine shell out t
 the user can pick the output device, nothing prints over the TUI, and playback can be cut
 short the moment the user starts answering. :func:`play` blocks until the last sample has
 left the device (PortAudio drains its buffers before the stream reports it finished).
+:class:`DevicePlayer` is the booth's :class:`~kiosk.core.ports.Player` (playback of stored
+answers, the drill's cue tones); its double is ``audio.fakes.FakePlayer``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy.typing as npt
 
 from audio.devices import DeviceInfo, resolve_output, sounddevice
 from kiosk.core.errors import DeviceError
+from kiosk.core.ports import SAMPLE_RATE, Audio
 
 _POLL_S = 0.05
 _GRACE_S = 5.0  # beyond the clip's length before a silent device counts as stuck
@@ -109,3 +112,12 @@ def _error(info: DeviceInfo, exc: BaseException) -> DeviceError:
         f"cannot play on output device '{info.name}' ({info.index}): {reason}; "
         "choose another with --output-device, see `kiosk devices`"
     )
+
+
+class DevicePlayer:
+    """Plays 16 kHz samples on an output device through PortAudio (:func:`play`)."""
+
+    def play(
+        self, samples: Audio, device: str | int | None, stop: threading.Event | None = None
+    ) -> bool:
+        return play(samples, SAMPLE_RATE, device=device, stop_event=stop)

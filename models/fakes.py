@@ -2,7 +2,9 @@
 
 Loading Whisper takes seconds and its output depends on the CPU; tests of everything
 around the transcriber want a transcript they chose, a delay they can cancel, or an error
-at a chosen moment. :class:`FakeTranscriber` gives exactly that and records every call.
+at a chosen moment. :class:`FakeTranscriber` gives exactly that and records every call;
+:class:`FakeStreams` stands in for live transcription (the booth's ``streams`` service):
+each answer's stream hears the audio and returns a transcript chosen by the test.
 """
 
 from __future__ import annotations
@@ -12,7 +14,17 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kiosk.core.ports import SAMPLE_RATE, Audio, Cancelled, Language, Progress, ProgressCallback
+from kiosk.core.ports import (
+    SAMPLE_RATE,
+    Audio,
+    Cancelled,
+    CaptionCallback,
+    Language,
+    Progress,
+    ProgressCallback,
+    Transcriber,
+)
+from kiosk.core.streaming import caption_of
 from kiosk.core.transcript import Span, Transcript, Word
 
 
@@ -73,3 +85,64 @@ class FakeTranscriber:
         lang = self.language if language == "auto" else language
         speech = (Span(self.words[0].start, self.words[-1].end),) if self.words else ()
         return Transcript(language=lang, duration=duration, words=tuple(self.words), speech=speech)
+
+
+@dataclass
+class FakeStreamClock:
+    """How far a :class:`FakeStream` has got (``kiosk.core.ports.StreamClock``)."""
+
+    start: float = 0.0
+    end: float = 0.0
+    load: float = 0.0
+
+
+@dataclass
+class FakeStream:
+    """One answer's live transcription: counts the audio fed, captions ``caption`` once,
+    and ``stop`` returns ``transcript`` (or raises ``error``, like a stream that broke)."""
+
+    transcript: Transcript
+    on_caption: CaptionCallback | None = None
+    error: Exception | None = None
+    load: float = 0.0
+    processor: FakeStreamClock = field(default_factory=FakeStreamClock)
+    samples: int = 0
+    stopped: bool = False
+    cancelled: bool = False
+
+    def feed(self, block: Audio) -> None:
+        self.samples += len(block)
+        self.processor.end = self.samples / SAMPLE_RATE
+        self.processor.load = self.load
+        if self.on_caption is not None and self.transcript.words:
+            self.on_caption(caption_of(self.transcript.words, ()))
+            self.on_caption = None  # once is enough for a test
+
+    def stop(self) -> Transcript:
+        self.stopped = True
+        if self.error is not None:
+            raise self.error
+        return self.transcript
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+@dataclass
+class FakeStreams:
+    """A :data:`~kiosk.core.ports.StreamOpener` whose streams return ``transcript``;
+    with ``transcript`` None, no model can stream (the batch pass is used)."""
+
+    transcript: Transcript | None = None
+    error: Exception | None = None
+    load: float = 0.0
+    opened: list[FakeStream] = field(default_factory=list)
+
+    def __call__(
+        self, transcriber: Transcriber, language: Language, on_caption: CaptionCallback
+    ) -> FakeStream | None:
+        if self.transcript is None:
+            return None
+        stream = FakeStream(self.transcript, on_caption, self.error, self.load)
+        self.opened.append(stream)
+        return stream

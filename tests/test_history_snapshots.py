@@ -16,7 +16,8 @@ import pytest
 from textual.pilot import Pilot
 
 from kiosk.store import Store
-from kiosk.ui.screens.drill import DrillRecordingScreen, drill_practice
+from kiosk.ui.drill import DrillClock, drill_practice
+from kiosk.ui.screens.recording import RecordingScreen
 from tests.support.history import StepClock, improving_history
 from tests.support.snapshots import fixed_home
 from tests.test_ui_support import booth, deliver, until
@@ -71,8 +72,9 @@ def test_drill_recording_screen(snap_compare) -> None:  # type: ignore[no-untype
         deliver(b.recorder, 2.0)
         b.clock.t += 52.0
         screen = b.app.screen
-        assert isinstance(screen, DrillRecordingScreen)
-        await until(pilot, lambda: screen.cue == "wrap_up")
+        assert isinstance(screen, RecordingScreen)
+        clock = screen.query_one(DrillClock)
+        await until(pilot, lambda: clock.cue == "wrap_up")
         await pilot.pause()
 
     assert snap_compare(b.app, terminal_size=SIZE, run_before=wrap_up)

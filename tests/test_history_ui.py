@@ -1,18 +1,18 @@
 """Pilot tests of the booth's history: list and filters, review with playback, compare,
 progress, export and delete. The history is a real store filled with real metrics; the
-only double is the audio output (a recorder of what would have been played)."""
+only double is the audio output (``audio.fakes.FakePlayer``, given to the booth as its
+player: it keeps what would have been played)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 from textual.widgets import DataTable, Input, Select, Static
 from textual_plotext import PlotextPlot
 
+from audio.fakes import FakePlayer
 from kiosk.core.errors import DeviceError
 from kiosk.store import Store
 from kiosk.ui.screens.compare import CompareScreen
@@ -34,25 +34,6 @@ def history() -> Iterator[tuple[Store, list[Kept]]]:
     clock = StepClock()
     with Store.open(clock=clock) as store:
         yield store, improving_history(store, clock)
-
-
-class Speaker:
-    """Stands in for ``clip_player.play_clip``: keeps what was played, can block or fail."""
-
-    def __init__(self, fail: Exception | None = None, block: bool = False) -> None:
-        self.clips: list[np.ndarray] = []
-        self.fail = fail
-        self.block = block
-        self.stopped = threading.Event()
-
-    def __call__(self, samples: np.ndarray, device: object, stop: threading.Event) -> bool:
-        self.clips.append(samples)
-        if self.fail is not None:
-            raise self.fail
-        if self.block and stop.wait(5):
-            self.stopped.set()
-            return False
-        return True
 
 
 def rows(screen: object) -> list[int]:
@@ -89,12 +70,11 @@ async def test_history_lists_newest_first_and_filters(
 
 
 async def test_review_shows_cards_and_plays_from_the_selected_word(
-    history: tuple[Store, list[Kept]], monkeypatch: pytest.MonkeyPatch
+    history: tuple[Store, list[Kept]],
 ) -> None:
     store, kept = history
-    speaker = Speaker()
-    monkeypatch.setattr(clip_player, "play_clip", speaker)
-    b = booth(store=store)
+    speaker = FakePlayer()
+    b = booth(store=store, player=speaker)
     async with b.app.run_test(size=SIZE) as pilot:
         await pilot.press("h", "enter")  # the newest answer
         screen = b.app.screen
@@ -115,12 +95,11 @@ async def test_review_shows_cards_and_plays_from_the_selected_word(
 
 
 async def test_playback_stops_on_s_and_a_device_error_is_a_notification(
-    history: tuple[Store, list[Kept]], monkeypatch: pytest.MonkeyPatch
+    history: tuple[Store, list[Kept]],
 ) -> None:
     store, _ = history
-    speaker = Speaker(block=True)
-    monkeypatch.setattr(clip_player, "play_clip", speaker)
-    b = booth(store=store)
+    speaker = FakePlayer(block=True)
+    b = booth(store=store, player=speaker)
     async with b.app.run_test(size=SIZE) as pilot:
         await pilot.press("h", "enter", "p")
         screen = b.app.screen
@@ -131,12 +110,9 @@ async def test_playback_stops_on_s_and_a_device_error_is_a_notification(
         await until(pilot, lambda: not screen.playing)
         assert speaker.stopped.is_set()
 
-        broken = Speaker(
-            fail=DeviceError("no output device found; choose one with --output-device")
-        )
-        monkeypatch.setattr(clip_player, "play_clip", broken)
+        speaker.fail = DeviceError("no output device found; choose one with --output-device")
         await pilot.press("p")
-        await until(pilot, lambda: bool(broken.clips) and not screen.playing)
+        await until(pilot, lambda: len(speaker.clips) == 2 and not screen.playing)
         await pilot.pause()
         shown = [n.message for n in b.app._notifications]
         assert any("Cannot play the recording: no output device found" in m for m in shown)

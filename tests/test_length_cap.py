@@ -17,12 +17,8 @@ from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.core.ports import SAMPLE_RATE
 from kiosk.core.target import Target
 from kiosk.store import Store
-from kiosk.ui.screens.drill import (
-    DrillQuestionScreen,
-    DrillRecordingScreen,
-    DrillReportScreen,
-    drill_practice,
-)
+from kiosk.ui.drill import drill_practice
+from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.recording import RecordingScreen, answer_limit
 from kiosk.ui.screens.report import ReportScreen
 from questions.library import Library
@@ -181,17 +177,17 @@ async def test_a_long_drill_stops_at_the_setting_and_its_report_says_so() -> Non
     b = booth(recorder=recorder, settings=Settings(max_answer_s=120))
     async with b.app.run_test(size=SIZE) as pilot:
         b.app.ask(drill_practice("zh", 180), replace=False)  # a 3-minute drill
-        await until(pilot, lambda: isinstance(b.app.screen, DrillQuestionScreen))
+        await until(pilot, lambda: isinstance(b.app.screen, QuestionScreen))
         await pilot.press("space")
         await until(pilot, lambda: getattr(b.app.screen, "state", "") == "recording")
         screen = b.app.screen
-        assert isinstance(screen, DrillRecordingScreen)
+        assert isinstance(screen, RecordingScreen) and screen.query("#drill-clock")
         assert screen.rule.cap_s == 120  # not 6:00, twice the drill's length
         await speak_for(b, pilot, 100.0)
         await until(pilot, lambda: countdown(screen).display)
         await speak_for(b, pilot, 20.0)
-        await until(pilot, lambda: isinstance(b.app.screen, DrillReportScreen))
+        await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
         report = b.app.screen
-        assert isinstance(report, DrillReportScreen)
+        assert isinstance(report, ReportScreen) and report.query("#drill-result")
         assert report.result.samples == 120 * SAMPLE_RATE
         assert "2:00 (the longest answer allowed)" in report.report.transcript.notes[0]

@@ -12,6 +12,7 @@ from kiosk.commands import tui
 from kiosk.config import Settings, config_file
 from kiosk.store import Store
 from kiosk.ui.app import KioskApp
+from kiosk.ui.services import LiveSettings
 
 
 def test_booth_flags_become_setting_overrides() -> None:
@@ -83,12 +84,12 @@ def test_the_voice_is_built_on_first_use_with_the_current_rate(
             pass
 
     monkeypatch.setattr(audio.tts, "Pyttsx3Speaker", Voice)
-    current = [Settings(tts_rate=150)]
-    lazy = tui.LazySpeaker(lambda: current[0])
+    current = LiveSettings(Settings(tts_rate=150))
+    lazy = tui.LazySpeaker(current)
     lazy.stop()
     assert built == [], "nothing is started before the first question"
     lazy.speak("你好", "zh")
-    current[0] = Settings(tts_rate=200)
+    current.value = Settings(tts_rate=200)  # as the settings screen does
     lazy.speak("再见", "zh")
     assert built == [{"rate": 150, "device": None}]
     assert lazy._speaker is not None and lazy._speaker.said == ["150:你好", "200:再见"]  # type: ignore[attr-defined]

@@ -1,8 +1,10 @@
 """Doubles and builders shared by the booth's Pilot and snapshot tests (no tests here).
 
-The doubles are the project's own (``audio.fakes``, ``models.fakes``): the microphone plays
-a given array one block per step and writes it through the real WAV writer, the transcriber
-returns a given transcript. The clock only moves when told. Pipeline and metrics are real.
+The doubles are the project's own (``audio.fakes``, ``models.fakes``), injected through the
+booth's services: the microphone plays a given array one block per step and writes it
+through the real WAV writer, the transcriber returns a given transcript, the player keeps
+what it was asked to play. The clock only moves when told. Pipeline and metrics are real;
+so is live transcription (over a model that can decode chunks) unless ``streams`` is given.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from datetime import datetime
 
 from textual.pilot import Pilot
 
-from audio.fakes import FakeRecorder, FakeSpeaker
+from audio.fakes import FakePlayer, FakeRecorder, FakeSpeaker
 from kiosk.config import Settings
 from kiosk.core.errors import DeviceError, ModelError
-from kiosk.core.ports import SAMPLE_RATE
+from kiosk.core.ports import SAMPLE_RATE, StreamOpener
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.store import Store
@@ -106,6 +108,7 @@ class Booth:
     transcriber: FakeTranscriber
     clock: Clock
     loads: list[Settings] = field(default_factory=list)
+    player: FakePlayer = field(default_factory=FakePlayer)
 
 
 def booth(
@@ -118,9 +121,12 @@ def booth(
     settings: Settings | None = None,
     lib: Library | None = None,
     store: Store | None = None,
+    player: FakePlayer | None = None,
+    streams: StreamOpener | None = None,
 ) -> Booth:
     rec = recorder or FakeRecorder(tone(7.0), pace="manual")
     spk = speaker or FakeSpeaker()
+    out = player or FakePlayer()
     tr = transcriber or FakeTranscriber(transcript or zh_transcript())
     clock = Clock()
     loads: list[Settings] = []
@@ -137,12 +143,14 @@ def booth(
         speaker=spk,
         transcriber_factory=load,
         library=lib or library(),
+        player=out,
+        streams=streams,
         clock=clock,
         wall_clock=lambda: datetime(2026, 11, 23, 9, 30, 0),
         seed=7,
         store=store,
     )
-    return Booth(app, rec, spk, tr, clock, loads)
+    return Booth(app, rec, spk, tr, clock, loads, out)
 
 
 async def until(pilot: Pilot[object], cond: Callable[[], bool], timeout: float = 5.0) -> None:

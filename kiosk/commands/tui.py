@@ -1,14 +1,14 @@
 """The practice booth as a command: ``kiosk`` with no subcommand.
 
-Here the real microphone, voice and speech model are wired into :func:`kiosk.ui.app.make_app`;
-everything heavy is imported inside :func:`run` so ``kiosk --help`` stays instant.
+Here the real microphone, voice, speaker and speech model are wired into
+:func:`kiosk.ui.app.make_app`; everything heavy is imported inside :func:`run` so
+``kiosk --help`` stays instant.
 """
 
 from __future__ import annotations
 
 import argparse
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ from kiosk.terminal import native_stderr_to
 
 if TYPE_CHECKING:
     from audio.tts import Pyttsx3Speaker
+    from kiosk.ui.services import LiveSettings
 
 
 def add_tui_arguments(parser: argparse.ArgumentParser) -> None:
@@ -84,22 +85,23 @@ class LazySpeaker:
     """Builds the real voice on first use, in whichever worker thread asks first.
 
     Starting the speech engine and loading the Mandarin voice take seconds; doing it before
-    the booth opens would leave the user staring at a blank terminal.
+    the booth opens would leave the user staring at a blank terminal. ``settings`` are the
+    booth's own (the settings screen may change the rate after the voice has started).
     """
 
-    def __init__(self, settings: Callable[[], Settings]) -> None:
+    def __init__(self, settings: LiveSettings) -> None:
         self._settings = settings
         self._lock = threading.Lock()
         self._speaker: Pyttsx3Speaker | None = None
 
     def _real(self) -> Pyttsx3Speaker:
         with self._lock:
+            s = self._settings.value
             if self._speaker is None:
                 from audio.tts import Pyttsx3Speaker
 
-                s = self._settings()
                 self._speaker = Pyttsx3Speaker(rate=s.tts_rate, device=s.output_device)
-            self._speaker.rate = self._settings().tts_rate  # the settings screen may change it
+            self._speaker.rate = s.tts_rate
             return self._speaker
 
     def available(self) -> bool:
@@ -118,23 +120,24 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.core.errors import KioskError
     from kiosk.store import Store
     from kiosk.ui.app import make_app
+    from kiosk.ui.services import LiveSettings
     from questions.loader import load_library
 
-    settings = load_settings(overrides(args))
+    settings = LiveSettings(load_settings(overrides(args)))
     store: Store | None = None
     warnings: list[str] = []
     try:
         store = Store.open()
     except KioskError as exc:  # practise anyway; recordings still go to the data folder
         warnings.append(f"{exc} — answers will not be added to the history this time.")
-    library = load_library(settings.banks)
+    library = load_library(settings.value.banks)
     try:
         # Textual captures the terminal when the app is built, so redirect before that.
         with native_stderr_to(data_dir() / "logs" / "native.log"):
             app = make_app(
                 settings,
                 recorder_factory=_recorder,
-                speaker=LazySpeaker(lambda: app.settings),
+                speaker=LazySpeaker(settings),
                 transcriber_factory=_transcriber,
                 library=library,
                 store=store,

@@ -1,13 +1,18 @@
 """The practice booth: a Textual app that asks aloud, records the answer and reports.
 
 ``make_app`` is the one way to build it; the real command wires in the microphone, the
-voice and the speech model, tests wire in doubles. Screens move forward through one answer
-(question → recording → processing → report) by replacing each other above the home screen,
-so "back home" is always a single pop.
+voice, the speaker and the speech model, tests wire in doubles. An answer moves forward
+(question → recording → processing → report) by :meth:`KioskApp.advance`: each screen hands
+on what happened (``kiosk.ui.messages.Advance``), the practice's flow table
+(``kiosk.core.flow``) says where it leads, and the screen for that step
+(``kiosk.ui.routes.SCREENS``) replaces the current one above the home screen, so "back
+home" is always a single pop. The other places (history, progress, settings…) are opened
+by name (``show_history``…): no screen imports another.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -22,21 +27,27 @@ from textual.screen import Screen
 
 from kiosk.config import Settings
 from kiosk.core.errors import KioskError, printable
-from kiosk.core.ports import Speaker
+from kiosk.core.flow import Step
+from kiosk.core.ports import Player, Speaker, StreamOpener
 from kiosk.ui.history import History
-from kiosk.ui.messages import HistoryProblem, ModelReady
+from kiosk.ui.messages import Advance, HistoryProblem, ModelReady, Result
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.services import (
     Analyze,
+    LiveSettings,
     ModelHolder,
     RecorderFactory,
     Services,
     TranscriberFactory,
 )
+from questions.library import Library
 
 if TYPE_CHECKING:
     from kiosk.recovery import RecoverySummary
     from kiosk.store import Store
+    from kiosk.ui.booth import Booth
+
+log = logging.getLogger(__name__)
 
 
 class KioskApp(App[int]):
@@ -52,9 +63,9 @@ class KioskApp(App[int]):
 
     def __init__(
         self,
-        settings: Settings,
+        settings: LiveSettings,
         services: Services,
-        library: Any,
+        library: Library,
         *,
         settings_path: Path | None = None,
         seed: int | None = None,
@@ -65,15 +76,24 @@ class KioskApp(App[int]):
         self._history_warned = False
         self.startup_warnings: list[str] = []
         """One-line problems found before the booth opened, shown once it has."""
-        self.settings = settings
+        self._settings = settings
         self.services = services
         self.library = library
         self.settings_path = settings_path
         self.seed = seed
-        self.tts_muted = not settings.tts
+        self.tts_muted = not settings.value.tts
         self.voice_problem: str | None = None
         self.recovered: tuple[int, ...] = ()
         """Recovered answers waiting for analysis (``a`` on the home screen), oldest first."""
+
+    @property
+    def settings(self) -> Settings:
+        """The current settings (the settings screen replaces them)."""
+        return self._settings.value
+
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        self._settings.value = value
 
     def on_mount(self) -> None:
         for text in self.startup_warnings:
@@ -134,8 +154,9 @@ class KioskApp(App[int]):
     def analyse_recovered(self) -> None:
         """Analyse the oldest recovered answer through the same screen and pipeline as a
         just-recorded one; its report is saved with the attempt."""
+        from kiosk.core.flow import Outcome
         from kiosk.ui.recovered import recovered_answer
-        from kiosk.ui.screens.processing import ProcessingScreen
+        from kiosk.ui.routes import SCREENS
 
         self.refresh_recovered()
         store = self.history.store
@@ -148,7 +169,10 @@ class KioskApp(App[int]):
         except KioskError as exc:
             self.notify(str(exc), title="Cannot analyse", severity="error", timeout=10)
             return
-        self.push_screen(ProcessingScreen(practice, asked, result, attempt.id))
+        recorded = Result(
+            Step.RECORDING, Outcome.RECORDED, practice, asked, recording=result, attempt=attempt.id
+        )
+        self.push_screen(SCREENS[Step.PROCESSING](recorded))
 
     def notify(
         self,
@@ -188,26 +212,84 @@ class KioskApp(App[int]):
 
         return HomeScreen()
 
-    # --- navigation ---------------------------------------------------------------------
+    # --- the answer flow ---------------------------------------------------------------
 
     def ask(self, practice: Practice, asked: Asked | None = None, *, replace: bool) -> None:
         """Show a question of ``practice`` (its current one unless ``asked`` is given)."""
-        from kiosk.ui.screens.drill import DrillPractice, DrillQuestionScreen
-        from kiosk.ui.screens.question import QuestionScreen
+        from kiosk.core.flow import Outcome
+        from kiosk.ui.routes import SCREENS
 
-        kind = DrillQuestionScreen if isinstance(practice, DrillPractice) else QuestionScreen
-        screen = kind(practice, asked or practice.current)
+        question = asked or practice.current
+        start = Result(Step.QUESTION, Outcome.BACK, practice, question)
+        screen = SCREENS[Step.QUESTION](start)
         if replace:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
 
-    def go_home(self) -> None:
-        """Leave the current answer and return to the home screen."""
-        from kiosk.ui.screens.home import HomeScreen
-
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+    def on_advance(self, event: Advance) -> None:
+        """A screen is done with its step: show where the flow leads."""
+        if event.origin not in self.screen_stack:  # already left (a key pressed twice)
+            if event.result.stream is not None:
+                event.result.stream.cancel()
+            return
+        while self.screen is not event.origin:  # close what is open over it (help)
             self.pop_screen()
+        self.advance(event.result)
+
+    def advance(self, result: Result) -> None:
+        """Route ``result`` through the practice's flow and show the next step's screen."""
+        from kiosk.ui.routes import SCREENS
+
+        step = result.practice.route(result.asked, result.step, result.outcome)
+        if step is None:  # a screen offered a move its flow does not have: a bug
+            log.error("no move %s from %s in %s", result.outcome, result.step, result.practice)
+            self.notify(
+                f"This is a bug: {result.outcome} is not possible on the {result.step} step.",
+                severity="error",
+            )
+            return
+        if step is Step.HOME:
+            self.go_home()
+            return
+        self.switch_screen(SCREENS[step](result))
+
+    def go_home(self) -> None:
+        """Leave the current answer and return to the home screen (the bottom one)."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    # --- the other places ----------------------------------------------------------------
+
+    def show_history(self, store: Store) -> None:
+        from kiosk.ui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(store))
+
+    def show_progress(self, store: Store, language: str | None = None) -> None:
+        from kiosk.ui.screens.progress import ProgressScreen
+
+        self.push_screen(ProgressScreen(store, language))
+
+    def show_review(self, store: Store, attempt_id: int) -> None:
+        from kiosk.ui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(store, attempt_id))
+
+    def show_compare(self, store: Store, question_id: str) -> None:
+        from kiosk.ui.screens.compare import CompareScreen
+
+        self.push_screen(CompareScreen(store, question_id))
+
+    def show_settings(self) -> None:
+        from kiosk.ui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
+    def show_drill_setup(self, language: str) -> None:
+        from kiosk.ui.screens.drill import DrillSetupScreen
+
+        self.push_screen(DrillSetupScreen(language))
 
     def action_help(self) -> None:
         from kiosk.ui.screens.help import HelpScreen
@@ -268,12 +350,14 @@ class KioskApp(App[int]):
 
 
 def make_app(
-    settings: Settings,
+    settings: Settings | LiveSettings,
     *,
     recorder_factory: RecorderFactory,
     speaker: Speaker,
     transcriber_factory: TranscriberFactory,
-    library: Any,
+    library: Library,
+    player: Player | None = None,
+    streams: StreamOpener | None = None,
     analyze: Analyze | None = None,
     clock: Callable[[], float] = time.monotonic,
     wall_clock: Callable[[], datetime] = datetime.now,
@@ -281,15 +365,34 @@ def make_app(
     seed: int | None = None,
     store: Store | None = None,
 ) -> KioskApp:
-    """Build the booth. ``analyze`` defaults to :func:`kiosk.pipeline.analyze_audio`;
-    with a ``store``, every answer is kept in the history (and interrupted ones recovered)."""
-    if analyze is None:
-        from kiosk.pipeline import analyze_audio
+    """Build the booth. ``player`` defaults to the sound card
+    (:class:`audio.playback.DevicePlayer`), ``streams`` to live transcription over the
+    loaded model (:func:`kiosk.ui.streaming.open_stream`), ``analyze`` to
+    :func:`kiosk.pipeline.analyze_recording`. ``settings`` may be shared with services
+    built beforehand (the voice reads them too); with a ``store``, every answer is kept in
+    the history (and interrupted ones recovered)."""
+    if player is None:
+        from audio.playback import DevicePlayer
 
-        analyze = analyze_audio
-    holder_ref: list[KioskApp] = []
-    models = ModelHolder(transcriber_factory, lambda: holder_ref[0].settings)
-    services = Services(recorder_factory, speaker, models, analyze, clock, wall_clock)
-    app = KioskApp(settings, services, library, settings_path=settings_path, seed=seed, store=store)
-    holder_ref.append(app)
-    return app
+        player = DevicePlayer()
+    if streams is None:
+        from kiosk.ui.streaming import open_stream
+
+        streams = open_stream
+    if analyze is None:
+        from kiosk.pipeline import analyze_recording
+
+        analyze = analyze_recording
+    live = settings if isinstance(settings, LiveSettings) else LiveSettings(settings)
+    models = ModelHolder(transcriber_factory, live)
+    services = Services(
+        recorder_factory, speaker, models, analyze, clock, wall_clock, player, streams
+    )
+    return KioskApp(live, services, library, settings_path=settings_path, seed=seed, store=store)
+
+
+if TYPE_CHECKING:
+
+    def _the_app_is_a_booth(app: KioskApp) -> Booth:
+        """The screens' view of the app (``kiosk.ui.booth.Booth``), checked by mypy."""
+        return app

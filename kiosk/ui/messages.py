@@ -8,11 +8,51 @@ flooding the queue.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
 from textual.message import Message
 
-from kiosk.core.ports import Progress, RecordingResult
+from kiosk.core.flow import Outcome, Step
+from kiosk.core.ports import LiveTranscription, Progress, RecordingResult
 from kiosk.core.report import Report
 from kiosk.core.streaming import Caption
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from kiosk.ui.practice import Asked, Practice
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a step of an answer ended with, handed to the app to route (``KioskApp.advance``).
+
+    ``step`` and ``outcome`` say what happened; the rest is what the next screen needs:
+    the recording and its history row (recording → processing → report), the live
+    transcription to finish, notes for the report, the report itself, and ``ask`` — the
+    question the user chose to answer next (a follow-up).
+    """
+
+    step: Step
+    outcome: Outcome
+    practice: Practice
+    asked: Asked
+    recording: RecordingResult | None = None
+    attempt: int | None = None
+    stream: LiveTranscription | None = None
+    notes: tuple[str, ...] = ()
+    report: Report | None = None
+    ask: Asked | None = None
+
+
+class Advance(Message):
+    """A screen is done: ``result`` says how; the app shows the next screen."""
+
+    def __init__(self, origin: Screen[Any], result: Result) -> None:
+        super().__init__()
+        self.origin = origin
+        self.result = result
 
 
 class RecordingStarted(Message):

@@ -1,15 +1,19 @@
 """A practice run: the ordered questions the user chose on the home screen.
 
 Kept apart from the screens so "next question", "retry" and "answer the follow-up" are plain
-value operations that the tests can reason about without a terminal.
+value operations that the tests can reason about without a terminal. Where each step of an
+answer leads is the practice's kind's table (``kiosk.core.flow``): :meth:`Practice.route`
+and :meth:`Practice.moves` look it up for the question being answered.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
+from kiosk.core.flow import Kind, Outcome, Step, kinds, offered, route
 from kiosk.core.target import Target
+from kiosk.ui.parts import NO_PARTS, Parts
 
 if TYPE_CHECKING:
     from kiosk.core.debrief import Debrief
@@ -123,7 +127,11 @@ class Asked:
 
 @dataclass(frozen=True, slots=True)
 class Practice:
-    """A titled list of questions and the position of the current one."""
+    """A titled list of questions and the position of the current one.
+
+    ``kind`` picks the flow's table; a practice with round ``steps`` is a mock round.
+    ``parts`` are what this kind of practice adds to the answer screens (the drill's).
+    """
 
     title: str
     questions: tuple[QuestionLike, ...]
@@ -134,10 +142,31 @@ class Practice:
     """A mock round's step label for each question (empty for other practice)."""
     answers: tuple[tuple[Asked, Report], ...] = ()
     """The latest report of each question and follow-up answered so far, in order."""
+    kind: Kind = Kind.SINGLE
+    parts: Parts = field(default=NO_PARTS, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.steps and self.kind is Kind.SINGLE:
+            object.__setattr__(self, "kind", Kind.ROUND)
 
     @property
     def is_round(self) -> bool:
-        return bool(self.steps)
+        return self.kind is Kind.ROUND
+
+    @property
+    def last(self) -> bool:
+        """The current question is the last one."""
+        return self.index + 1 >= len(self.questions)
+
+    def route(self, asked: Asked, step: Step, outcome: Outcome) -> Step | None:
+        """Where ``outcome`` on ``step`` of answering ``asked`` leads (None: not offered)."""
+        tables = kinds(self.kind, follow_up=asked.follow_up_of is not None)
+        return route(tables, step, outcome, last=self.last)
+
+    def moves(self, asked: Asked, step: Step) -> frozenset[Outcome]:
+        """Every outcome offered on ``step`` of answering ``asked``."""
+        tables = kinds(self.kind, follow_up=asked.follow_up_of is not None)
+        return offered(tables, step, last=self.last)
 
     def with_answer(self, asked: Asked, report: Report) -> Practice:
         """The run with ``report`` as the answer to ``asked`` (a retry replaces the last)."""
@@ -176,6 +205,6 @@ class Practice:
 
     def next(self) -> Practice | None:
         """The run moved on by one question, or None at the end."""
-        if self.index + 1 >= len(self.questions):
+        if self.last:
             return None
         return replace(self, index=self.index + 1)

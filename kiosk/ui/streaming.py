@@ -4,18 +4,19 @@ The answer is transcribed while it is spoken (see ``models/streaming.py`` and
 docs/STREAMING.md), so the report is ready about as soon as the stop key is pressed. This
 module only decides whether that is possible — the speech model must already be loaded and
 able to decode chunks (test doubles usually are not) — and renders captions; when it is not,
-or streaming fails, the processing screen falls back to one batch pass over the recording.
+or streaming fails, the pipeline falls back to one batch pass over the recording.
+:func:`open_stream` is the booth's ``streams`` service (a
+:data:`~kiosk.core.ports.StreamOpener`); its double is ``models.fakes.FakeStreams``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 
-from kiosk.core.ports import Language
+from kiosk.core.ports import CaptionCallback, Language, Transcriber
 from kiosk.core.streaming import Caption
 
 if TYPE_CHECKING:
@@ -28,16 +29,16 @@ CAPTION_CHARS = 240
 
 
 def open_stream(
-    transcriber: object, language: str, on_caption: Callable[[Caption], None]
+    transcriber: Transcriber, language: Language, on_caption: CaptionCallback
 ) -> LiveStream | None:
-    """A running live stream over ``transcriber``, or ``None`` if it cannot stream."""
+    """A running live stream over ``transcriber``, or ``None`` if it cannot stream (it
+    does not decode chunks, as the faster-whisper adapter does)."""
     if not (hasattr(transcriber, "decode_words") and hasattr(transcriber, "detect_language")):
         return None
     from models.streaming import LiveStream, StreamingTranscriber
 
-    lang: Language = "zh" if language == "zh" else "en" if language == "en" else "auto"
     try:
-        processor = StreamingTranscriber(transcriber, lang)
+        processor = StreamingTranscriber(cast(Any, transcriber), language)
     except Exception as exc:  # e.g. the VAD cannot load: transcribe after stop instead
         log.warning("live transcription unavailable: %s", exc)
         return None

@@ -148,22 +148,18 @@ class HistoryScreen(BoothScreen):
         return self.rows[table.cursor_row]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        from kiosk.ui.screens.review import ReviewScreen
-
         if event.row_key.value is not None:
-            self.app.push_screen(ReviewScreen(self.store, int(event.row_key.value)))
+            self.booth.show_review(self.store, int(event.row_key.value))
 
     def on_screen_resume(self) -> None:
         self.reload()  # an answer may have been deleted in the review screen
 
     def action_compare(self) -> None:
-        from kiosk.ui.screens.compare import CompareScreen
-
         a = self.selected()
         if a is None or a.question_id is None:
             self.notify("Choose an answer to a question first.")
             return
-        self.app.push_screen(CompareScreen(self.store, a.question_id))
+        self.booth.show_compare(self.store, a.question_id)
 
     def action_export(self) -> None:
         from kiosk.ui.exporting import export_attempt
@@ -203,9 +199,7 @@ class HistoryScreen(BoothScreen):
         self.app.push_screen(ConfirmScreen(question), done)
 
     def action_progress(self) -> None:
-        from kiosk.ui.screens.progress import ProgressScreen
-
-        self.app.push_screen(ProgressScreen(self.store))
+        self.booth.show_progress(self.store)
 
     def action_back(self) -> None:
         self.app.pop_screen()

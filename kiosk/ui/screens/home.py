@@ -15,7 +15,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -38,8 +37,8 @@ class Entry:
     about: str | Text
     start: Callable[[], Practice]
     is_round: bool = False
-    opens: Callable[[], Screen[Any]] | None = None
-    """A screen to open instead of starting a practice (e.g. choosing a drill's length)."""
+    opens: Callable[[], None] | None = None
+    """Opens a screen instead of starting a practice (e.g. choosing a drill's length)."""
 
 
 def _question_label(q: QuestionLike) -> Text:
@@ -90,7 +89,7 @@ class HomeScreen(BoothScreen):
     def on_mount(self) -> None:
         self._rebuild()
         self.query_one(Tree).focus()
-        errors = getattr(self.booth.library, "errors", ())
+        errors = self.booth.library.errors
         if errors:
             self.notify(
                 f"{len(errors)} question bank problem(s) skipped; run `kiosk banks validate`. "
@@ -134,7 +133,7 @@ class HomeScreen(BoothScreen):
                 node.add_leaf(_question_label(q), data=_run_from(name, members, i))
 
     def _add_drills(self, parent: TreeNode[Entry], qs: list[QuestionLike]) -> None:
-        from kiosk.ui.screens.drill import DrillSetupScreen, drill_practice
+        from kiosk.ui.drill import drill_practice
 
         drills = sorted((q for q in qs if DRILL_TAG in q.tags), key=lambda q: q.target.high)
         for q in drills:
@@ -149,7 +148,8 @@ class HomeScreen(BoothScreen):
             about = "30 s, 1 min, 90 s, 3 min or your own length; a countdown with cues."
             label = Text.assemble(("Choose a length… ", "bold"), f"[{lang}]")
             start = partial(drill_practice, lang, 60)
-            entry = Entry("Timing drill", about, start, opens=partial(DrillSetupScreen, lang))
+            opens = partial(self.booth.show_drill_setup, lang)
+            entry = Entry("Timing drill", about, start, opens=opens)
             parent.add_leaf(label, data=entry)
         if not drills:
             parent.add_leaf(Text("no drills in this language", "dim"))
@@ -179,7 +179,7 @@ class HomeScreen(BoothScreen):
         if entry is None:
             return
         if entry.opens is not None:
-            self.app.push_screen(entry.opens())
+            entry.opens()
             return
         try:
             practice = entry.start()
@@ -209,22 +209,16 @@ class HomeScreen(BoothScreen):
         self._rebuild()
 
     def action_history(self) -> None:
-        from kiosk.ui.screens.history import HistoryScreen
-
         if self.booth.history.store is None:
             self.notify("The answer history is not available in this session.", severity="warning")
             return
-        self.app.push_screen(HistoryScreen(self.booth.history.store))
+        self.booth.show_history(self.booth.history.store)
 
     def action_progress(self) -> None:
-        from kiosk.ui.screens.progress import ProgressScreen
-
         if self.booth.history.store is None:
             self.notify("The answer history is not available in this session.", severity="warning")
             return
-        self.app.push_screen(ProgressScreen(self.booth.history.store, self.language))
+        self.booth.show_progress(self.booth.history.store, self.language)
 
     def action_settings(self) -> None:
-        from kiosk.ui.screens.settings import SettingsScreen
-
-        self.app.push_screen(SettingsScreen())
+        self.booth.show_settings()

@@ -1,19 +1,15 @@
-"""Processing: decode the recording, transcribe it and measure it, in a cancellable worker.
+"""Processing: the recording becomes a report, in a cancellable worker.
 
-The worker is thin: it calls the one pipeline (``kiosk.pipeline.analyze_audio``) and posts
-one message. The transcriber's progress callback doubles as the cancellation point, so
-escape stops a long transcription at the next chunk. When the answer was transcribed while
-it was spoken (a live stream from the recording screen), the worker only finishes that
-stream and measures it (``kiosk.pipeline.report_from_transcript``); if streaming failed, it
-falls back to the batch pass.
+The worker is thin: it calls the one pipeline (``services.analyze``, which is
+:func:`kiosk.pipeline.analyze_recording`: the silence gate, the streamed or the batch
+transcript, the metrics) with the answer's live transcription if there is one, keeps the
+outcome in the history and posts one message. The transcriber's progress callback doubles
+as the cancellation point, so escape stops a long transcription at the next chunk.
 """
 
 from __future__ import annotations
 
-import logging
-import time
-from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -22,46 +18,35 @@ from textual.containers import Vertical
 from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
-from audio.level import rms_dbfs
 from kiosk.core.errors import KioskError, ModelError
-from kiosk.core.ports import Audio, Cancelled, Progress, RecordingResult
+from kiosk.core.flow import Outcome, Step
+from kiosk.core.ports import Cancelled, LiveTranscription, Progress, RecordingResult, language_of
 from kiosk.core.report import Report
+from kiosk.pipeline import NO_SPEECH_NOTE
+from kiosk.pipeline import SILENT_DBFS as SILENT_DBFS  # the gate, for benchmarks/memory.py
+from kiosk.pipeline import loudest_dbfs as loudest_dbfs
+from kiosk.ui.headings import describe
 from kiosk.ui.messages import (
     AnalysisDone,
     AnalysisFailed,
     AnalysisStatus,
     NoSpeech,
+    Result,
     TranscriptionProgress,
 )
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.base import BoothScreen
-from kiosk.ui.screens.question import describe
 from kiosk.ui.widgets.titlebar import TitleBar
-
-if TYPE_CHECKING:
-    from models.streaming import LiveStream
-
-log = logging.getLogger(__name__)
 
 NO_SPEECH = (
     "No speech detected in this answer, so there is nothing to measure. "
     "Check the input level next time (the meter should move when you speak)."
 )
-
-
-BEHIND = 0.9
-"""Decoding seconds per second of answer above which live transcription cannot keep up."""
-SLOW_STOP_S = 3.0
-"""A wait at the stop key this long means the stream was far behind the voice."""
-
-SILENT_DBFS = -50.0
-"""A recording whose loudest 0.1 s is quieter than this holds no speech."""
-
-
-def loudest_dbfs(audio: Audio, block: int = 1600) -> float:
-    """The loudest 0.1 s of ``audio`` in dBFS: a cheap test for a silent recording."""
-    levels = (rms_dbfs(audio[i : i + block]) for i in range(0, len(audio), block))
-    return max(levels, default=-120.0)
+FELL_BEHIND = (
+    "Transcribing while you spoke took longer than the answer on this machine. "
+    "If reports are slow to appear, turn off “Transcribe while speaking” in "
+    "Settings (s): the answer is then transcribed after you stop."
+)
 
 
 class ProcessingScreen(BoothScreen):
@@ -82,14 +67,14 @@ class ProcessingScreen(BoothScreen):
         result: RecordingResult,
         attempt: int | None = None,
         *,
-        stream: LiveStream | None = None,
+        stream: LiveTranscription | None = None,
         notes: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
         self.stream = stream
+        """The answer's live transcription, finished here (used once; retries go batch)."""
         self.notes = notes
         """Said in the report, e.g. that the recording stopped at the time limit."""
-        """The answer's live transcription, finished here (used once; retries go batch)."""
         self.attempt = attempt
         self.practice = practice
         self.asked = asked
@@ -130,8 +115,6 @@ class ProcessingScreen(BoothScreen):
 
     @work(thread=True, exclusive=True, group="analyse", exit_on_error=False)
     def _analyse(self) -> None:
-        from audio.files import load_audio
-
         worker = get_current_worker()
 
         def on_progress(progress: Progress) -> None:
@@ -139,27 +122,20 @@ class ProcessingScreen(BoothScreen):
                 raise Cancelled
             self.post_message(TranscriptionProgress(progress))
 
+        stream, self.stream = self.stream, None
         try:
-            audio = load_audio(self.result.path)
-            if audio.size == 0 or loudest_dbfs(audio) < SILENT_DBFS:
-                self.booth.history.failed(self.attempt, "no speech detected")
-                self.post_message(NoSpeech())
-                return
-            report = self._streamed()
-            if report is None:
-                self.post_message(AnalysisStatus("Loading the speech model…"))
-                transcriber = self.booth.models.get()
-                self.post_message(AnalysisStatus("Transcribing…"))
-                report = self.booth.services.analyze(
-                    audio,
-                    transcriber=transcriber,
-                    language=self.asked.language,
-                    target=self.asked.target,
-                    on_progress=on_progress,
-                    source=str(self.result.path),
-                    question_id=self.asked.id,
-                    question_text=self.asked.text,
-                )
+            analysis = self.booth.services.analyze(
+                self.result.path,
+                transcriber=self.booth.models.get,
+                language=language_of(self.asked.language),
+                target=self.asked.target,
+                stream=stream,
+                on_progress=on_progress,
+                on_status=self._status,
+                question_id=self.asked.id,
+                question_text=self.asked.text,
+                notes=self.notes,
+            )
         except Cancelled:
             return
         except Exception as exc:  # shown to the user; KioskError messages say what to do
@@ -168,49 +144,24 @@ class ProcessingScreen(BoothScreen):
             return
         if worker.is_cancelled:
             return
-        if self.notes:
-            transcript = report.transcript
-            transcript = replace(transcript, notes=(*transcript.notes, *self.notes))
-            report = replace(report, transcript=transcript)
-        if report.metrics.no_speech:
-            self.booth.history.failed(self.attempt, "no speech detected")
-            self.post_message(NoSpeech())
-            return
-        self.booth.history.analysed(self.attempt, report)
-        self.post_message(AnalysisDone(report))
-
-    def _streamed(self) -> Report | None:
-        """The report from the live transcription, or None to transcribe the recording."""
-        stream, self.stream = self.stream, None
-        if stream is None:
-            return None
-        from kiosk.pipeline import report_from_transcript
-
-        left = stream.processor.end - stream.processor.start
-        self.post_message(AnalysisStatus(f"Finishing the transcript: the last {left:.1f} s…"))
-        began = time.monotonic()
-        try:
-            transcript = stream.stop()
-        except Exception as exc:  # the recording is on disk: transcribe it instead
-            log.warning("live transcription failed, transcribing the recording: %s", exc)
-            return None
-        if stream.processor.load > BEHIND or time.monotonic() - began > SLOW_STOP_S:
+        if analysis.fell_behind:
             self.app.call_from_thread(
                 self.notify,
-                "Transcribing while you spoke took longer than the answer on this machine. "
-                "If reports are slow to appear, turn off “Transcribe while speaking” in "
-                "Settings (s): the answer is then transcribed after you stop.",
+                FELL_BEHIND,
                 title="Live transcription fell behind",
                 severity="warning",
                 timeout=12,
             )
-        return report_from_transcript(
-            transcript,
-            target=self.asked.target,
-            source=str(self.result.path),
-            question_id=self.asked.id,
-            question_text=self.asked.text,
-        )
+        if analysis.no_speech:
+            self.booth.history.failed(self.attempt, NO_SPEECH_NOTE)
+            self.post_message(NoSpeech())
+            return
+        self.booth.history.analysed(self.attempt, analysis.report)
+        self.post_message(AnalysisDone(analysis.report))
+
+    def _status(self, text: str) -> None:
+        """A step of the pipeline began (worker thread)."""
+        self.post_message(AnalysisStatus(text))
 
     # --- reacting ---------------------------------------------------------------------------
 
@@ -224,10 +175,20 @@ class ProcessingScreen(BoothScreen):
             f"Transcribing… {p.done:.1f} of {p.total:.1f} s of audio"
         )
 
-    def on_analysis_done(self, event: AnalysisDone) -> None:
-        from kiosk.ui.screens.report import ReportScreen
+    def _done(self, outcome: Outcome, report: Report | None = None) -> None:
+        result = Result(
+            Step.PROCESSING,
+            outcome,
+            self.practice,
+            self.asked,
+            recording=self.result,
+            attempt=self.attempt,
+            report=report,
+        )
+        self.advance(result)
 
-        self.booth.switch_screen(ReportScreen(self.practice, self.asked, event.report, self.result))
+    def on_analysis_done(self, event: AnalysisDone) -> None:
+        self._done(Outcome.ANALYSED, event.report)
 
     def on_no_speech(self, _: NoSpeech) -> None:
         self._fail(NO_SPEECH + " a: answer again · h: home.", title="No speech detected")
@@ -260,21 +221,19 @@ class ProcessingScreen(BoothScreen):
         if self._worker is not None and self.state == "working":
             self._worker.cancel()
             self.notify(f"Stopped. The recording is kept in {self.result.path}", timeout=5)
-        self.booth.ask(self.practice, self.asked, replace=True)
+        self._done(Outcome.BACK)
 
     def action_again(self) -> None:
         if self.state != "working":
             self._start()
 
     def action_answer_again(self) -> None:
-        self.booth.ask(self.practice, self.asked, replace=True)
+        self._done(Outcome.BACK)
 
     def action_settings(self) -> None:
-        from kiosk.ui.screens.settings import SettingsScreen
-
-        self.booth.push_screen(SettingsScreen())
+        self.booth.show_settings()
 
     def action_home(self) -> None:
         if self._worker is not None and self.state == "working":
             self._worker.cancel()
-        self.booth.go_home()
+        self._done(Outcome.HOME)

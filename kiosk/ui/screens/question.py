@@ -2,38 +2,26 @@
 
 Reading aloud runs in a thread worker because ``Speaker.speak`` blocks until done; replay,
 mute, skip and starting to answer all stop the voice first so it never talks over the user.
+Answering, skipping and going home are handed to the app (``advance``), which routes them.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.widgets import Footer, Static
 
-from kiosk.ui.messages import SpeakingDone, VoiceUnavailable
+from kiosk.core.flow import Outcome, Step
+from kiosk.core.ports import language_of
+from kiosk.ui.headings import describe
+from kiosk.ui.messages import Result, SpeakingDone, VoiceUnavailable
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.base import BoothScreen
-from kiosk.ui.widgets.meters import clock_text
 from kiosk.ui.widgets.titlebar import TitleBar
-
-
-def describe(asked: Asked, practice: Practice) -> Text:
-    """The small line above a question: where it comes from and how long to speak."""
-    q = asked.question
-    kind = "追问 follow-up" if asked.follow_up_of else str(q.kind)
-    target = f"{clock_text(q.target.low)}–{clock_text(q.target.high)}"
-    where = [practice.position] + ([q.category] if q.category != practice.title else [])
-    return Text.assemble(
-        (practice.title, "bold"),
-        "".join(f"  ·  {part}" for part in [*where, kind]),
-        "  ·  target ",
-        (target, "bold"),
-    )
 
 
 class QuestionScreen(BoothScreen):
@@ -57,6 +45,7 @@ class QuestionScreen(BoothScreen):
         with Vertical(id="question-box"):
             yield Static(describe(self.asked, self.practice), id="question-meta", markup=False)
             yield Static(self.asked.text, id="question-text", markup=False)
+            yield from self.practice.parts.question(self.asked.language)
             yield Static(id="voice-status")
             with Center():
                 yield Static("Press space when you are ready to answer", id="question-hint")
@@ -82,7 +71,7 @@ class QuestionScreen(BoothScreen):
             if not speaker.available():
                 self.post_message(VoiceUnavailable())
                 return
-            speaker.speak(text, language)  # type: ignore[arg-type]
+            speaker.speak(text, language_of(language))
         except Exception as exc:  # a voice failure must never stop the practice
             self.post_message(VoiceUnavailable(str(exc)))
             return
@@ -98,11 +87,12 @@ class QuestionScreen(BoothScreen):
     def _hush(self) -> None:
         self.booth.speaker.stop()
 
-    def action_answer(self) -> None:
-        from kiosk.ui.screens.recording import RecordingScreen
+    def _done(self, outcome: Outcome) -> None:
+        self.advance(Result(Step.QUESTION, outcome, self.practice, self.asked))
 
+    def action_answer(self) -> None:
         self._hush()
-        self.booth.switch_screen(RecordingScreen(self.practice, self.asked))
+        self._done(Outcome.ANSWER)
 
     def action_replay(self) -> None:
         self._hush()
@@ -121,13 +111,10 @@ class QuestionScreen(BoothScreen):
 
     def action_skip(self) -> None:
         self._hush()
-        following = self.practice.next()
-        if following is None:
+        if self.practice.last:
             self.notify("That was the last question of this practice.")
-            self.booth.go_home()
-        else:
-            self.booth.ask(following, replace=True)
+        self._done(Outcome.SKIP)
 
     def action_home(self) -> None:
         self._hush()
-        self.booth.go_home()
+        self._done(Outcome.HOME)

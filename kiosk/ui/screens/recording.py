@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from textual import work
 from textual.app import ComposeResult
@@ -31,8 +31,17 @@ from textual.widgets import Footer, Static
 
 from audio.wav import DiskFull, RecordingFileError, recording_room_s
 from kiosk.config import data_dir, private_dir
-from kiosk.core.ports import SAMPLE_RATE, Audio, Recorder, RecordingResult
+from kiosk.core.flow import Outcome, Step
+from kiosk.core.ports import (
+    SAMPLE_RATE,
+    Audio,
+    LiveTranscription,
+    Recorder,
+    RecordingResult,
+    language_of,
+)
 from kiosk.core.streaming import Caption
+from kiosk.ui.headings import describe
 from kiosk.ui.live import LiveInput, StopRule
 from kiosk.ui.messages import (
     CaptionUpdate,
@@ -40,16 +49,14 @@ from kiosk.ui.messages import (
     RecordingFailed,
     RecordingStarted,
     RecordingStopped,
+    Result,
 )
+from kiosk.ui.parts import Ticker
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.base import BoothScreen
-from kiosk.ui.screens.question import describe
-from kiosk.ui.streaming import caption_text, open_stream
+from kiosk.ui.streaming import caption_text
 from kiosk.ui.widgets.meters import LevelMeter, TargetBar, clock_text
 from kiosk.ui.widgets.titlebar import TitleBar
-
-if TYPE_CHECKING:
-    from models.streaming import LiveStream
 
 State = Literal["opening", "recording", "stopping", "failed", "lost"]
 POLL_HZ = 12
@@ -121,8 +128,10 @@ class RecordingScreen(BoothScreen):
         self._poll: Timer | None = None
         self._lost_error: Exception | None = None
         self._handed_over = False
-        self.stream: LiveStream | None = None
+        self.stream: LiveTranscription | None = None
         """Transcribes the answer while it is spoken (None: transcribed after stop)."""
+        self.tickers: tuple[Ticker, ...] = ()
+        """What the practice adds here (the drill's countdown), told the time each tick."""
 
     def compose(self) -> ComposeResult:
         limit, self.limit_why = answer_limit(
@@ -134,6 +143,12 @@ class RecordingScreen(BoothScreen):
             yield Static("○ opening the microphone…", id="rec-indicator")
             yield Static(describe(self.asked, self.practice), id="rec-meta", markup=False)
             yield Static(self.asked.text, id="rec-question", markup=False)
+            booth = self.booth
+            parts = self.practice.parts.recording(
+                booth.services.player, lambda: booth.settings.output_device
+            )
+            self.tickers = tuple(parts)
+            yield from self.tickers
             yield TargetBar(self.asked.target, self.rule.cap_s, id="target-bar")
             yield Static(id="rec-limit")
             yield Static("Input level", classes="caption")
@@ -179,7 +194,8 @@ class RecordingScreen(BoothScreen):
             recorder = self.booth.services.recorder_factory(self.booth.settings)
             if self.booth.models.loaded and self.booth.settings.live_transcription:
                 model = self.booth.models.get()
-                self.stream = open_stream(model, self.asked.language, self._caption)
+                language = language_of(self.asked.language)
+                self.stream = self.booth.services.streams(model, language, self._caption)
             recorder.start(self.path, on_audio=self._on_audio, on_error=self._device_failed)
         except Exception as exc:  # shown to the user on the UI thread
             self._drop_stream()
@@ -271,6 +287,8 @@ class RecordingScreen(BoothScreen):
         elapsed = self.elapsed()
         self.query_one(TargetBar).elapsed = elapsed
         self.query_one(LevelMeter).level = self.live.level
+        for ticker in self.tickers:
+            ticker.tick(elapsed)
         reason = self.rule.reason(elapsed, self.live)
         if reason is not None:
             self._finish(reason)
@@ -302,11 +320,27 @@ class RecordingScreen(BoothScreen):
         elif self.state == "lost" and self.kept is not None and self._kept_any():
             self._process(self.kept)
 
+    def _done(self, outcome: Outcome, kept: RecordingResult | None = None) -> None:
+        stream = None
+        if outcome is Outcome.RECORDED:
+            stream, self._handed_over = self.stream, True
+        result = Result(
+            Step.RECORDING,
+            outcome,
+            self.practice,
+            self.asked,
+            recording=kept,
+            attempt=self.attempt,
+            stream=stream,
+            notes=self.notes,
+        )
+        self.advance(result)
+
     def action_cancel(self) -> None:
         if self.state == "recording":
             self._finish("cancel")
         elif self.state in ("failed", "lost"):
-            self.booth.ask(self.practice, self.asked, replace=True)
+            self._done(Outcome.BACK)
 
     def on_unmount(self) -> None:
         # Leaving mid-recording by any other way (quitting the app): close the file properly.
@@ -319,7 +353,7 @@ class RecordingScreen(BoothScreen):
 
     def action_again(self) -> None:
         if self.state in ("failed", "lost"):
-            self.booth.switch_screen(RecordingScreen(self.practice, self.asked))
+            self._done(Outcome.AGAIN)
 
     def on_device_lost(self, event: DeviceLost) -> None:
         if self.state != "recording":
@@ -362,7 +396,7 @@ class RecordingScreen(BoothScreen):
         elif event.reason == "cancel":
             self._drop_stream()
             self.notify(f"Answer cancelled. The recording is kept in {event.result.path}")
-            self.booth.ask(self.practice, self.asked, replace=True)
+            self._done(Outcome.BACK)
         else:
             if event.reason == "cap":
                 limit = f"{clock_text(self.rule.cap_s)}, {self.limit_why}"
@@ -414,10 +448,4 @@ class RecordingScreen(BoothScreen):
         problem.add_class("shown")
 
     def _process(self, result: RecordingResult) -> None:
-        from kiosk.ui.screens.processing import ProcessingScreen
-
-        stream, self._handed_over = self.stream, True
-        screen = ProcessingScreen(
-            self.practice, self.asked, result, self.attempt, stream=stream, notes=self.notes
-        )
-        self.booth.switch_screen(screen)
+        self._done(Outcome.RECORDED, result)

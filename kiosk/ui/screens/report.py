@@ -1,7 +1,8 @@
 """Report: how the answer was delivered, the transcript marked up, and what to do next.
 
 The natural next step is the interviewer's follow-up (追问), so it is shown under the
-transcript with its own key; retry, next and home are one key each.
+transcript with its own key; retry, next and home are one key each. Which of them are
+offered is the practice's flow (``kiosk.core.flow``); the app routes the key pressed.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
+from kiosk.core.flow import Outcome, Step
 from kiosk.core.followups import FollowUp
 from kiosk.core.ports import RecordingResult
 from kiosk.core.report import Report, missing_speech_text
 from kiosk.render import transcript_text
+from kiosk.ui.headings import describe
+from kiosk.ui.messages import Result
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.base import BoothScreen
-from kiosk.ui.screens.question import describe
 from kiosk.ui.widgets.content_review import ContentReviewView
 from kiosk.ui.widgets.report_cards import PossibleFillers, ReportCards
 from kiosk.ui.widgets.titlebar import TitleBar
@@ -39,14 +42,24 @@ class ReportScreen(BoothScreen):
     ]
 
     def __init__(
-        self, practice: Practice, asked: Asked, report: Report, result: RecordingResult
+        self,
+        practice: Practice,
+        asked: Asked,
+        report: Report,
+        result: RecordingResult,
+        attempt: int | None = None,
     ) -> None:
         super().__init__()
         self.practice = practice.with_answer(asked, report)
         self.asked = asked
         self.report = report
         self.result = result
-        self.follow_ups = asked.follow_ups(report)
+        self.attempt = attempt
+        """The answer's row in the history (None without one)."""
+        self.moves = self.practice.moves(asked, Step.REPORT)
+        """What the flow offers from here (retry, follow-up, next, debrief, home)."""
+        offers_follow_up = Outcome.FOLLOW_UP in self.moves
+        self.follow_ups = asked.follow_ups(report) if offers_follow_up else []
         """Follow-ups that fit this answer, best first (``kiosk.core.followups``)."""
         self.choice = 0
 
@@ -75,6 +88,9 @@ class ReportScreen(BoothScreen):
             yield Static(describe(self.asked, self.practice), id="report-meta", markup=False)
             yield Static(self.asked.text, id="report-question", markup=False)
             yield ReportCards(self.report.metrics, id="cards")
+            yield from self.practice.parts.report(
+                self.report, self.asked.id, self.attempt, self.booth.history.store
+            )
             yield PossibleFillers(self.report.metrics, id="report-possible")
             if self.report.content is not None:
                 yield ContentReviewView(self.report.content, id="report-content")
@@ -108,15 +124,27 @@ class ReportScreen(BoothScreen):
         if action == "other_follow_up":
             return len(self.follow_ups) > 1
         if action == "next":
-            return self.practice.next() is not None
+            return Outcome.NEXT in self.moves
         if action == "debrief":  # at the end of a mock round
-            return self.practice.is_round and self.practice.next() is None
+            return Outcome.DEBRIEF in self.moves
         return True
+
+    def _done(self, outcome: Outcome, ask: Asked | None = None) -> None:
+        result = Result(
+            Step.REPORT,
+            outcome,
+            self.practice,
+            self.asked,
+            recording=self.result,
+            attempt=self.attempt,
+            report=self.report,
+            ask=ask,
+        )
+        self.advance(result)
 
     def action_follow_up(self) -> None:
         if self.follow_up is not None:
-            asked = self.asked.follow_up(self.follow_up, self.report)
-            self.booth.ask(self.practice, asked, replace=True)
+            self._done(Outcome.FOLLOW_UP, self.asked.follow_up(self.follow_up, self.report))
 
     def action_other_follow_up(self) -> None:
         if len(self.follow_ups) > 1:
@@ -124,18 +152,15 @@ class ReportScreen(BoothScreen):
             self.query_one("#follow-up", Static).update(self._follow_up_text())
 
     def action_retry(self) -> None:
-        self.booth.ask(self.practice, self.asked, replace=True)
+        self._done(Outcome.RETRY)
 
     def action_next(self) -> None:
-        following = self.practice.next()
-        if following is not None:
-            self.booth.ask(following, replace=True)
+        if Outcome.NEXT in self.moves:
+            self._done(Outcome.NEXT)
 
     def action_debrief(self) -> None:
-        from kiosk.ui.screens.debrief import DebriefScreen
-
-        if self.practice.is_round:
-            self.app.switch_screen(DebriefScreen(self.practice))
+        if Outcome.DEBRIEF in self.moves:
+            self._done(Outcome.DEBRIEF)
 
     def action_home(self) -> None:
-        self.booth.go_home()
+        self._done(Outcome.HOME)

@@ -122,7 +122,7 @@ class ReviewScreen(BoothScreen):
     def _play(self, path: Path, start: float, stop: threading.Event) -> None:
         try:
             clip = clip_player.load_clip(path, start)
-            clip_player.play_clip(clip, self.booth.settings.output_device, stop)
+            self.booth.services.player.play(clip, self.booth.settings.output_device, stop)
         except Exception as exc:  # a device problem is shown, never raised
             self.post_message(PlaybackEnded(exc))
             return
@@ -145,10 +145,8 @@ class ReviewScreen(BoothScreen):
     # --- other actions ----------------------------------------------------------------------
 
     def action_compare(self) -> None:
-        from kiosk.ui.screens.compare import CompareScreen
-
         if self.attempt.question_id is not None:
-            self.app.push_screen(CompareScreen(self.store, self.attempt.question_id))
+            self.booth.show_compare(self.store, self.attempt.question_id)
 
     def action_export(self) -> None:
         from kiosk.ui.exporting import export_attempt

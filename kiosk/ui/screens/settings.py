@@ -21,7 +21,7 @@ from kiosk.core.errors import KioskError
 from kiosk.ui.persist import save_settings
 
 if TYPE_CHECKING:
-    from kiosk.ui.app import KioskApp
+    from kiosk.ui.booth import Booth
 
 LANGUAGE_CHOICES = [("Auto-detect", "auto"), ("中文 (Mandarin)", "zh"), ("English", "en")]
 
@@ -35,8 +35,8 @@ class SettingsScreen(ModalScreen[None]):
     ]
 
     @property
-    def booth(self) -> KioskApp:
-        return cast("KioskApp", self.app)
+    def booth(self) -> Booth:
+        return cast("Booth", self.app)
 
     def compose(self) -> ComposeResult:
         s = self.booth.settings
