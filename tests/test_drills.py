@@ -13,6 +13,7 @@ from kiosk.core.drills import (
     countdown,
     cue,
     drill_target,
+    drill_verdict,
     parse_seconds,
     split_at_target,
 )
@@ -79,6 +80,38 @@ def test_split_at_target_uses_the_metrics_marker() -> None:
 def test_an_answer_in_time_has_no_overrun() -> None:
     split = split_at_target(report_over(30))
     assert split.first_over_word is None and split.overrun == "" and split.over_by_s == 0
+
+
+def spoken_for(seconds: float, target_s: float) -> Report:
+    """A take of a ``target_s`` drill whose words run for ``seconds``."""
+    words = tuple(Word(f"字{i}", i * 1.0 + 0.1, i * 1.0 + 0.9) for i in range(int(seconds)))
+    t = Transcript("zh", seconds + 0.5, words)
+    return Report(t, compute_metrics(t, drill_target(target_s)))
+
+
+@pytest.mark.parametrize(
+    ("seconds", "target_s", "verdict", "tone"),
+    [
+        (24, 60, "too_short", "warn"),  # a 24 s take of a 1-minute drill
+        (53, 60, "too_short", "warn"),
+        (57, 60, "within", "good"),
+        (20, 12, "too_long", "bad"),
+    ],
+)
+def test_the_drill_verdict_agrees_with_the_length_verdict(
+    seconds: float, target_s: float, verdict: str, tone: str
+) -> None:
+    report = spoken_for(seconds, target_s)
+    said = drill_verdict(report, target_s)
+    assert said.verdict == report.metrics.length.verdict == verdict
+    assert said.tone == tone
+    assert ("Finished in time" in said.text) == (verdict == "within")
+
+
+def test_a_short_take_says_how_much_time_was_left() -> None:
+    said = drill_verdict(spoken_for(24, 60), 60)
+    assert said.text == "Too short: 0:36 of the time unused (finish within 0:54–1:00)."
+    assert drill_verdict(spoken_for(20, 12), 12).text == "Over by 7.9 s"
 
 
 def take(i: int, duration: float, fillers: float = 2.0) -> DrillTake:

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from kiosk.core.figures import clock_text
+from kiosk.core.figures import clock_text, target_text
 from kiosk.core.report import Report
 from kiosk.core.target import Target
 from kiosk.core.transcript import join_words
@@ -126,6 +126,39 @@ def split_at_target(report: Report) -> Split:
         cut,
         over,
     )
+
+
+Tone = Literal["good", "warn", "bad"]
+
+
+@dataclass(frozen=True, slots=True)
+class DrillVerdict:
+    """The drill's headline: the answer's length verdict in a sentence, and its colour."""
+
+    verdict: str
+    """The length verdict it says in words: ``too_short``, ``within`` or ``too_long``."""
+    text: str
+    tone: Tone
+
+
+def drill_verdict(report: Report, seconds: float) -> DrillVerdict:
+    """What the drill says about the take, always the same judgement as the length card:
+    finished in time only inside the target (the last tenth up to ``seconds``); stopping
+    earlier is too short, however short; a word after the limit is over.
+    """
+    length = report.metrics.length
+    target = length.target or drill_target(seconds)
+    verdict = length.verdict or target.verdict(length.duration_s)
+    split = split_at_target(report)
+    if verdict == "too_long" or split.first_over_word is not None:
+        return DrillVerdict("too_long", f"Over by {split.over_by_s:.1f} s", "bad")
+    if verdict == "too_short":
+        unused = clock_text(max(0.0, seconds - length.duration_s))
+        aim = target_text(target.low, target.high)
+        return DrillVerdict(
+            "too_short", f"Too short: {unused} of the time unused (finish within {aim}).", "warn"
+        )
+    return DrillVerdict("within", "Finished in time.", "good")
 
 
 @dataclass(frozen=True, slots=True)

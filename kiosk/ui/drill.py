@@ -30,6 +30,7 @@ from kiosk.core.drills import (
     countdown,
     cue,
     drill_target,
+    drill_verdict,
     split_at_target,
 )
 from kiosk.core.figures import clock_text
@@ -198,6 +199,9 @@ def earlier_takes(store: Store | None, question_id: str, attempt: int | None) ->
     return [a for a in attempts if a.id != attempt and a.id < attempt]
 
 
+TONE_STYLE = {"good": "bold #5fb36b", "warn": "bold #d7a93b", "bad": "bold #d9534f"}
+
+
 def drill_summary(report: Report, seconds: float, earlier: Sequence[Attempt]) -> Text:
     """The drill panel: budget against what was said, the cut at the target, the deltas."""
     m = report.metrics
@@ -207,10 +211,9 @@ def drill_summary(report: Report, seconds: float, earlier: Sequence[Attempt]) ->
     said = m.pace.units
     text.append(f"Length {clock_text(m.length.duration_s)} of {clock_text(seconds)}", "bold")
     text.append(f" · said {said} {plan.unit}, budget {plan.text()}\n")
-    if split.first_over_word is None:
-        text.append("Finished in time.", "bold #5fb36b")
-    else:
-        text.append(f"Over by {split.over_by_s:.1f} s", "bold #d9534f")
+    verdict = drill_verdict(report, seconds)  # the length card's judgement, in words
+    text.append(verdict.text, TONE_STYLE[verdict.tone])
+    if verdict.verdict == "too_long":
         text.append(" — ⏰ in the transcript marks where time ran out.\n")
         text.append("After the target: ", "#8fa3b8")
         text.append(split.overrun[:160])
