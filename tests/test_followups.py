@@ -19,10 +19,12 @@ from kiosk.core.followups import (
     terms_heard,
 )
 from kiosk.core.keypoints import ContentReview, KeyPointResult
+from kiosk.core.transcript import Span, Transcript
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.report import ReportScreen
+from models.fakes import words_from
 from questions.library import Library
-from questions.model import Bank
+from questions.model import Bank, Kind
 from tests.test_ui_support import Booth, booth, deliver, open_first_question, question, until
 
 ZH_RAG = ["我们", "的", "客服", "助手", "用了", "RAG，", "把", "产品", "手册", "接进来。"]
@@ -51,6 +53,8 @@ EN_RAG = [
         ("除了准确率、召回率这些基本指标，大模型评估有哪些差异？", ("准确率、召回率",)),
         ("你提到了知识库，数据从哪里来？", ("知识库",)),
         ("Besides the pilot, what else did you try?", ("pilot",)),
+        ("What besides money decides the choice here?", ("money",)),
+        ("What would you try other than the pilot program?", ("pilot",)),
         ("You mentioned churn — how did you measure it?", ("churn",)),
         ("这个项目最大的风险是什么？", ()),
         ("What would you do differently now?", ()),
@@ -68,6 +72,16 @@ def test_a_presuming_follow_up_needs_its_words_in_the_answer() -> None:
     assert said_before(g, ["We", "ran", "a", "pilot", "with", "two", "hospitals", "."])
     assert not said_before(g, ["We", "interviewed", "ten", "nurses", "."])
     assert said_before("这个项目最大的风险是什么？", [])
+
+
+def test_what_the_question_said_is_not_presumed_of_the_answer() -> None:
+    money = "What besides money decides the choice here?"
+    question = "Estimate what it costs to process ten thousand records with a hosted model."
+    answer = ["About", "forty", "dollars", "for", "the", "hosted", "one", "."]
+    assert not said_before(money, answer)
+    assert said_before(money, answer, question), "the question was about costs"
+    scripts = "除了脚本优化，你有没有做过文本模型的优化？"
+    assert not said_before(scripts, ["我", "做", "用户", "调研。"], "讲一下你之前的实习。")
 
 
 def test_bank_follow_up_presuming_unsaid_content_is_never_offered() -> None:
@@ -203,3 +217,51 @@ async def test_report_offers_follow_ups_that_fit_the_answer_and_reaches_the_whol
         await pilot.press("f")
         await until(pilot, lambda: isinstance(b.app.screen, QuestionScreen))
         assert b.app.screen.asked.text == chain[2]  # type: ignore[attr-defined]
+
+
+EN_ESTIMATE = (
+    "Which assumption in your estimate matters most?",
+    "What besides money decides the choice here?",
+)
+
+
+async def test_a_question_s_follow_ups_are_reached_one_after_the_other() -> None:
+    """Answer, take follow-up 1, answer it, then follow-up 2 — for a bank question whose
+    second follow-up builds on the question ("besides money" after a question on costs)."""
+    estimate = question(
+        "en-estimate",
+        language="en",
+        category="Cost & scaling",
+        kind=Kind.KNOWLEDGE,
+        text="Estimate what it costs to process ten thousand records with a hosted model.",
+        follow_ups=EN_ESTIMATE,
+    )
+    words = words_from("About forty dollars with the hosted model , less with our own .")
+    lib = Library((Bank("test-bank", "Test bank", "en", (estimate,)),))
+    b = booth(lib=lib, transcript=Transcript("en", 6.0, words, (Span(0.0, 6.0),)))
+    async with b.app.run_test(size=(110, 40)) as running:
+        pilot = cast("Pilot[object]", running)
+        await open_first_question(pilot)
+        await _answer(b, pilot)
+        await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
+        first = b.app.screen
+        assert isinstance(first, ReportScreen)
+        assert [f.text for f in first.follow_ups][:2] == list(EN_ESTIMATE)
+
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(b.app.screen, QuestionScreen))
+        assert b.app.screen.asked.text == EN_ESTIMATE[0]  # type: ignore[attr-defined]
+        await _answer(b, pilot)
+        await until(pilot, lambda: isinstance(b.app.screen, ReportScreen))
+        second = b.app.screen
+        assert isinstance(second, ReportScreen) and second.asked.chain == (EN_ESTIMATE[0],)
+        assert second.follow_up is not None and second.follow_up.text == EN_ESTIMATE[1]
+        assert EN_ESTIMATE[1] in str(second.query_one("#follow-up").render())
+
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(b.app.screen, QuestionScreen))
+        follow_up_2 = b.app.screen
+        assert isinstance(follow_up_2, QuestionScreen)
+        assert follow_up_2.asked.text == EN_ESTIMATE[1]
+        assert follow_up_2.asked.chain == EN_ESTIMATE
+        assert b.speaker.texts[-1] == EN_ESTIMATE[1], "read aloud like any question"

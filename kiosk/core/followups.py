@@ -11,10 +11,12 @@ does the same with three sources, in this order (docs/COACHING.md, "Follow-ups")
    missed** ("你刚才没有提到X，能补充一下吗？").
 
 A follow-up that **presumes** something ("除了脚本优化，你有没有做过…", "你刚才说的上游、
-中游、下游…", "Besides the pilot, …") is offered only when the answers so far said it:
-the presumed words are checked against the transcript the way key points are
+中游、下游…", "Besides the pilot, …") is offered only when the conversation so far said
+it — the answers, or the question itself ("What besides money decides the choice here?"
+after a question about costs): the presumed words are checked the way key points are
 (:func:`kiosk.core.keypoints.check_key_point`, synonyms included). A chain asks each
-follow-up once, and at most :data:`MAX_TEMPLATES` templates beyond the bank's own.
+follow-up once, and at most :data:`MAX_TEMPLATES` templates beyond the bank's own; every
+bank follow-up whose presumption holds is reachable in turn.
 """
 
 from __future__ import annotations
@@ -54,8 +56,13 @@ _PRESUMES: tuple[re.Pattern[str], ...] = (
     re.compile(rf"你(?:刚才|之前|前面)?提到(?:了)?(?P<t>[^，,。？?！!；;]+?){_END}"),
     # 之前那家看起来是挺大的国企，为什么离职？
     re.compile(rf"之前那家[^，,。？?]*?的(?P<t>[^，,。？?的]+){_END}"),
-    # Besides the pilot, … / Apart from X, … / Other than X, …
-    re.compile(r"\b(?:besides|apart from|aside from|other than)\s+(?P<t>[^,.;:?!—]+)", re.I),
+    # Besides the pilot, … / Apart from X, … (up to the comma); What besides money decides …
+    # (no comma: only the word after it, the rest of the sentence is the question itself)
+    re.compile(
+        r"\b(?:besides|apart from|aside from|other than)\s+"
+        r"(?:(?P<t>[^,.;:?!—]+?)\s*[,;:—]|(?P<w>(?:(?:the|a|an|your|that|this)\s+)?[\w'-]+))",
+        re.I,
+    ),
     # You mentioned X — … / You said X, …
     re.compile(r"\byou (?:mentioned|said|talked about)\s+(?P<t>[^,.;:?!—]+)", re.I),
 )
@@ -67,7 +74,8 @@ def presumed(follow_up: str) -> tuple[str, ...]:
     out: list[str] = []
     for pattern in _PRESUMES:
         for m in pattern.finditer(follow_up):
-            phrase = _LEADING.sub("", m.group("t").strip())
+            found = next(text for text in m.groupdict().values() if text)
+            phrase = _LEADING.sub("", found.strip())
             if phrase and phrase not in out:
                 out.append(phrase)
     return tuple(out)
@@ -77,17 +85,21 @@ def _words(texts: Sequence[str]) -> list[Word]:
     return [Word(t, 0.0, 0.0) for t in texts]
 
 
-def said_before(follow_up: str, heard: Sequence[str]) -> bool:
-    """True when everything ``follow_up`` presumes was heard in ``heard`` (words said)."""
+def said_before(follow_up: str, heard: Sequence[str], question: str = "") -> bool:
+    """True when everything ``follow_up`` presumes was said before it: in ``heard`` (the
+    words of the answers) or in ``question`` (what the interviewer asked)."""
     phrases = presumed(follow_up)
     if not phrases:
         return True
-    answer = AnswerText.of(list(heard))
-    words = _words(heard)
+    said = [(AnswerText.of(list(heard)), _words(heard))]
+    if question:
+        said.append((AnswerText.of([question]), _words([question])))
     for phrase in phrases:
         if not key_point_terms(phrase):
             continue  # only function words: nothing to check
-        if check_key_point(phrase, answer, words).status != "covered":
+        if not any(
+            check_key_point(phrase, text, words).status == "covered" for text, words in said
+        ):
             return False
     return True
 
@@ -202,7 +214,7 @@ def candidates(
     """
     asked_set = set(asked)
     templates_used = sum(1 for t in asked if t not in follow_ups)
-    open_bank = [f for f in follow_ups if f not in asked_set and said_before(f, heard)]
+    open_bank = [f for f in follow_ups if f not in asked_set and said_before(f, heard, question)]
     terms = terms_heard(heard, (question, *asked))
     out: list[FollowUp] = []
     answer_terms = [(t, _term_of(t.label)) for t in terms]

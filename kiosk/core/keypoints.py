@@ -158,7 +158,7 @@ SYNONYMS: tuple[str, ...] = (
     "题目|原题|题|questions|items",
     "规则|rule|rules|关键词|keyword",
     "百分百|100%|绝对|完全确定|必须准确|deterministic|determinism",
-    "成本|花费|费用|开销|钱|cost|costs|expense|bill",
+    "成本|花费|费用|开销|钱|cost|costs|expense|bill|money",
     "收益|收入|产出|回报|revenue|income|benefit|return|earn",
     "延迟|响应速度|速度|时延|响应时间|等待时间|变慢|更慢|latency|response time|毫秒",
     "重排序|重排|精排|rerank|re-rank|reranking|re-ranking",
