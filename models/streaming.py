@@ -82,6 +82,10 @@ class ChunkDecoder(Protocol):
 
     def decode_words(self, audio: Audio, lang: str) -> list[Word]: ...
 
+    def draft_words(self, audio: Audio, lang: str) -> list[Word]:
+        """A quick rough reading for captions (never final words)."""
+        ...
+
     def detect_language(self, audio: Audio, hint: str | None = None) -> str: ...
 
 
@@ -199,6 +203,8 @@ class StreamingTranscriber:
         """Passes over speech a chunk's pass had skipped."""
         self.reused = 0
         """Final chunks whose words came from a pass run ahead of the decision."""
+        self.drafts = 0
+        """Draft readings for captions (cheap passes whose words are never final)."""
         self.decoded_seconds = 0.0
         self.decode_time = 0.0
         """Wall-clock seconds spent in passes."""
@@ -308,10 +314,20 @@ class StreamingTranscriber:
         if end - self.start >= DETECT_S + 1.0 and self._detect_ahead():
             return 0.0
         if due_tentative(spans, self.start, end, self._last_pass, self.policy, self.load):
-            self._tentative = self._decode(spans, end, self._total, final=False)
+            self._tentative = self._draft()
             self._last_pass = end
             return end - self.start
         return 0.0
+
+    def _draft(self) -> list[Word]:
+        """Caption words for the unfinished speech: a draft reading, never kept as final."""
+        lo, hi = self._start, self._total
+        lang = self._prior() or self._chunk_language(hi)
+        began = time.perf_counter()
+        words = self.decoder.draft_words(self._samples(lo, hi), lang)
+        self.drafts += 1
+        self.decode_time += time.perf_counter() - began
+        return shift(words, lo / SAMPLE_RATE, lo / SAMPLE_RATE, hi / SAMPLE_RATE)
 
     def _detect_ahead(self) -> bool:
         """While a long chunk is still spoken, hear its language now rather than at its

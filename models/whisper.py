@@ -26,13 +26,17 @@ import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+import math
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import ctranslate2
+import numpy as np
 import opencc
 from faster_whisper import WhisperModel
+from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from kiosk.core.errors import ModelError
@@ -48,6 +52,7 @@ from kiosk.core.transcript import Span, Transcript, Word, fold_width
 from models.guards import (
     SegmentStats,
     collapse_repeats,
+    compression_ratio,
     echoes_prompt,
     is_spurious,
     normalize,
@@ -73,6 +78,14 @@ HINT_WEIGHT = 2.0
 """How much likelier the other language must sound than the question's to be chosen."""
 BATCH_BLOCK = 30 * SAMPLE_RATE
 """Samples fed at a time when a whole recording is transcribed."""
+PROBE_FRAMES = 400
+"""Mel frames (4 s) the encoder hears for a language probe. Whisper's encoder accepts
+shorter windows than its 30 s; for a probe of 3 s of speech the language probabilities
+are the same to about 0.01 and the encoder costs a tenth (see docs/STREAMING.md)."""
+DRAFT_WINDOW_S = 10
+"""A draft reading is encoded in windows of this many seconds (10, 20 or 30), not 30."""
+DRAFT_TOKENS_PER_SECOND = 16
+"""Token budget of a draft reading per second of audio (text and timestamp tokens)."""
 _FIX = "run `kiosk model install --force`, or pass --model DIR with a CTranslate2 Whisper model"
 
 
@@ -123,6 +136,7 @@ class WhisperTranscriber:
         self.info = info
         self._lock = threading.Lock()
         self._t2s = opencc.OpenCC("t2s")
+        self._tokenizers: dict[str, Tokenizer] = {}
 
     def transcribe(
         self,
@@ -188,20 +202,82 @@ class WhisperTranscriber:
         return words
 
     def detect_language(self, audio: Audio, hint: str | None = None) -> str:
-        """``"zh"`` or ``"en"``: what the speech sounds like, the ``hint`` (the question's
-        language) only breaking near ties: the other language wins when Whisper finds it
-        at least ``HINT_WEIGHT`` times as likely."""
+        """``"zh"`` or ``"en"``: what the first 4 s of ``audio`` sound like, the ``hint``
+        (the question's language) only breaking near ties: the other language wins when
+        Whisper finds it at least ``HINT_WEIGHT`` times as likely."""
         if audio.size == 0:
             return hint or "zh"
         with self._lock:
-            _, _, probs = self.model.detect_language(audio, vad_filter=True)
-        scores = dict(probs)
+            found = self.model.model.detect_language(self._mel(audio, PROBE_FRAMES))[0]
+        scores = {token.strip("<|>"): prob for token, prob in found}
         zh, en = scores.get("zh", 0.0), scores.get("en", 0.0)
         if hint == "zh":
             return "en" if en >= HINT_WEIGHT * zh else "zh"
         if hint == "en":
             return "zh" if zh >= HINT_WEIGHT * en else "en"
         return "zh" if zh >= en else "en"
+
+    def draft_words(self, audio: Audio, lang: str) -> list[Word]:
+        """A quick rough reading of ``audio`` for live captions, never for a report.
+
+        Greedy, on a window of ``DRAFT_WINDOW_S`` seconds (the encoder's cost grows with
+        the window), without the filler prompt (which greedy decoding tends to continue
+        instead of transcribing) or word timestamps: a few times cheaper than
+        :meth:`decode_words`. One :class:`Word` holding the whole text, ending where the
+        decoder's last timestamp says the speech it read ended; nothing for silence or a
+        loop.
+        """
+        seconds = len(audio) / SAMPLE_RATE
+        if audio.size == 0:
+            return []
+        window = min(30, DRAFT_WINDOW_S * math.ceil(seconds / DRAFT_WINDOW_S))
+        frames = window * SAMPLE_RATE // self.model.feature_extractor.hop_length
+        with self._lock:
+            tokenizer = self._tokenizer(lang)
+            result = self.model.model.generate(
+                self._mel(audio, frames),
+                [list(tokenizer.sot_sequence)],
+                beam_size=1,
+                max_length=int(DRAFT_TOKENS_PER_SECOND * seconds) + 8,
+                return_scores=True,
+                return_no_speech_prob=True,
+                suppress_blank=True,
+                suppress_tokens=[-1],
+                max_initial_timestamp_index=50,
+            )[0]
+        ids = result.sequences_ids[0]
+        text = fold_width(tokenizer.decode(ids).replace("\ufffd", "")).strip()
+        if lang == "zh":
+            text = self._t2s.convert(text)
+        logprob = result.scores[0] * len(ids) / (len(ids) + 1)
+        stats = SegmentStats(text, result.no_speech_prob, logprob, compression_ratio(text))
+        if not text or is_spurious(stats):
+            return []
+        stamps = [
+            (i - tokenizer.timestamp_begin) * 0.02 for i in ids if i >= tokenizer.timestamp_begin
+        ]
+        end = min(seconds, max(stamps)) if stamps and max(stamps) > 0 else seconds
+        start = min(end, min(stamps)) if stamps else 0.0
+        return [Word(text, start, end, float(np.exp(logprob)))]
+
+    def _mel(self, audio: Audio, frames: int) -> ctranslate2.StorageView:
+        """The log-mel features of ``audio`` cut or padded with silence to ``frames``."""
+        extractor = self.model.feature_extractor
+        samples = frames * extractor.hop_length
+        padded = np.zeros(samples, dtype=np.float32)
+        padded[: min(samples, len(audio))] = audio[:samples]
+        mel = extractor(padded, padding=0)[:, :frames]
+        return ctranslate2.StorageView.from_array(np.ascontiguousarray(mel[None], np.float32))
+
+    def _tokenizer(self, lang: str) -> Tokenizer:
+        if lang not in self._tokenizers:
+            self._tokenizers[lang] = Tokenizer(
+                self.model.hf_tokenizer,
+                self.model.model.is_multilingual,
+                task="transcribe",
+                language=lang,
+            )
+        return self._tokenizers[lang]
 
     def _segments(
         self, audio: Audio, lang: str, duration: float, speech_end: float

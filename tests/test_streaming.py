@@ -148,13 +148,16 @@ def test_a_closed_pause_gives_the_range_a_pause_cut_will_decode() -> None:
     assert cut is not None and cut.audio_end == closed_speech_end(spans, 3.0, 6.3, POLICY)
 
 
-def test_tentative_pass_after_enough_new_speech() -> None:
+def test_draft_reading_after_enough_new_speech_while_speaking() -> None:
     spans = [Span(0.0, 3.0)]
     assert due_tentative(spans, 0.0, 3.0, None, POLICY)
-    assert not due_tentative(spans, 0.0, 3.0, 1.0, POLICY)
+    assert due_tentative(spans, 0.0, 3.0, 1.5, POLICY)
+    assert not due_tentative(spans, 0.0, 3.0, 2.5, POLICY)  # too little since the last one
     assert not due_tentative(spans, 0.0, 3.0, None, Policy(tentative_every=0))
-    assert not due_tentative(spans, 0.0, 3.0, None, POLICY, load=0.5)  # CPU is behind
-    assert not due_tentative([Span(0.0, 9.0)], 0.0, 9.0, None, POLICY)  # a cut is near
+    assert not due_tentative(spans, 0.0, 3.0, None, POLICY, load=0.7)  # CPU is behind
+    assert not due_tentative([Span(0.0, 16.0)], 0.0, 16.0, None, POLICY)  # a cut is near
+    # the speaker has stopped: the pass ahead at the pause comes next, not a draft
+    assert not due_tentative(spans, 0.0, 3.2, None, POLICY)
 
 
 def test_context_starts_in_a_silence_with_speech_after_it() -> None:
@@ -211,9 +214,14 @@ class BurstDecoder:
     def __init__(self, delay: float = 0.0) -> None:
         self.delay = delay
         self.calls = 0
+        self.drafts = 0
 
     def detect_language(self, audio: Audio, hint: str | None = None) -> str:
         return "en"
+
+    def draft_words(self, audio: Audio, lang: str) -> list[Word]:
+        self.drafts += 1
+        return [Word("draft", 0.0, len(audio) / SAMPLE_RATE)]
 
     def decode_words(self, audio: Audio, lang: str) -> list[Word]:
         self.calls += 1
@@ -523,3 +531,24 @@ def test_a_chunk_is_trimmed_to_its_sound_but_not_inside_it() -> None:
     lo, hi = anchor_range(close, 0, 2 * rate + 300)
     assert near(hi, 2 * rate + 400)  # halfway to the next sound
     assert near(anchor_range(close, 2 * rate + 500, 4 * rate)[0], 2 * rate + 400)
+
+
+def test_draft_readings_feed_captions_and_never_the_transcript() -> None:
+    """Drafts (cheap caption passes) run while the speaker speaks; the final words are the
+    ones a run without any draft gives."""
+    plan = [(0.11, 0.3), (0.12, 0.3)] * 12  # 14 s of fluent speech, no pause to cut at
+    audio = burst_audio(plan)
+    decoder = BurstDecoder()
+    proc = StreamingTranscriber(decoder, "en", Policy(tentative_every=1.0), vad=EnergyVad())
+    captions = []
+    for i in range(0, len(audio), SAMPLE_RATE // 10):
+        proc.insert_audio(audio[i : i + SAMPLE_RATE // 10])
+        step = proc.process()
+        captions.append(step.caption.tentative_text)
+    assert decoder.drafts >= 5 and proc.drafts == decoder.drafts
+    assert "draft" in captions
+    words = [w.text for w in proc.finish().words]
+    assert "draft" not in words
+    assert words == _names(
+        stream(audio, Policy(tentative_every=0), BurstDecoder())[0].finish().words
+    )

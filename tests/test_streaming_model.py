@@ -66,10 +66,11 @@ def run(request: pytest.FixtureRequest, transcriber: WhisperTranscriber) -> Run:
     parts = _parts(request.param)
     audio = np.concatenate([*parts, _silence(1.5)])
     lang = LANGS[request.param]
-    proc = StreamingTranscriber(transcriber, lang, Policy(tentative_every=0))
+    proc = StreamingTranscriber(transcriber, lang, Policy())  # with draft captions
     for i in range(0, len(audio), BLOCK):
         proc.insert_audio(audio[i : i + BLOCK])
         proc.process()
+    assert proc.drafts > 0
     stream = proc.finish()
     batch_lang: Language = "en" if stream.language == "en" else "zh"
     batch = transcriber.transcribe(audio, batch_lang)
@@ -161,3 +162,24 @@ def test_long_answer_is_cut_several_times(run: Run) -> None:
     seconds = len(run.audio) / SAMPLE_RATE
     assert len(run.boundaries) + 1 >= seconds / 15  # chunks of at most 15 s
     assert run.passes >= len(run.boundaries)  # passes run ahead come on top
+
+
+@pytest.mark.parametrize(("name", "lang"), [("zh_conversation.wav", "zh"), ("en_jfk.flac", "en")])
+def test_a_draft_reads_roughly_what_the_full_pass_reads(
+    transcriber: WhisperTranscriber, name: str, lang: str
+) -> None:
+    """Draft readings (captions only) share most of their text with the full pass (stated
+    margin: half the units; measured 0.8-0.9), in simplified characters, and stay silent
+    on silence."""
+    audio = load_audio(DATA / name)[SAMPLE_RATE : 8 * SAMPLE_RATE]
+    draft = transcriber.draft_words(audio, lang)
+    full = transcriber.decode_words(audio, lang)
+    assert len(draft) == 1 and 0.0 <= draft[0].start < draft[0].end <= 7.0
+    texts = [" ".join(w.text for w in words) for words in (draft, full)]
+    units = [
+        [ch for ch in t if is_han(ch)] if lang == "zh" else normalize(t).split() for t in texts
+    ]
+    ratio = difflib.SequenceMatcher(None, *units).ratio()
+    assert ratio >= 0.5, texts
+    assert "這" not in draft[0].text and "們" not in draft[0].text
+    assert transcriber.draft_words(_silence(3.0), lang) == []

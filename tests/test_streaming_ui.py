@@ -43,6 +43,9 @@ class SlowChunkModel(FakeTranscriber):
     def detect_language(self, audio: Audio, hint: str | None = None) -> str:
         return "zh"
 
+    def draft_words(self, audio: Audio, lang: str) -> list[Word]:
+        return []
+
     def decode_words(self, audio: Audio, lang: str) -> list[Word]:
         self.busy.set()
         try:

@@ -132,12 +132,12 @@ class Policy:
     tail_keep: float = 2.0
     min_speech: float = 0.2
     silence_keep: float = 0.3
-    tentative_every: float = 3.0
-    tentative_max: float = 8.0
-    """No tentative pass over a longer buffer: it costs as much as a final pass, and a
-    forced or pause cut is near anyway."""
-    max_load: float = 0.4
-    """No tentative pass while decoding has taken more than this share of the audio's time
+    tentative_every: float = 1.0
+    """Seconds of new speech between draft readings for the live caption."""
+    tentative_max: float = 15.0
+    """No draft reading of a longer buffer (a cut is near anyway)."""
+    max_load: float = 0.6
+    """No draft reading while decoding has taken more than this share of the audio's time
     (a shared or slow CPU): final passes must keep up, captions can wait for pauses."""
     ahead: bool = True
     """Decode a chunk at a pause before the cut is decided, so the report is ready at the
@@ -341,9 +341,11 @@ def due_tentative(
     policy: Policy,
     load: float = 0.0,
 ) -> bool:
-    """Time for a tentative pass over the buffer (for captions and a ready result at stop)?
+    """Time for a draft reading of the buffer, for the live caption?
 
-    ``load`` is the seconds spent decoding so far per second of audio heard.
+    Only while the speaker is speaking (the last span is still open at ``end``): when
+    speech stops, the pass run ahead at the pause is what is needed next, and a draft
+    would hold it up. ``load`` is the seconds spent decoding so far per second of audio.
     """
     if policy.tentative_every <= 0 or load > policy.max_load:
         return False
@@ -351,6 +353,8 @@ def due_tentative(
         return False
     since = start if last_pass is None else last_pass
     inside = [s for s in spans if s.end > start and s.start < end]
+    if not inside or inside[-1].end < end:
+        return False
     return _speech_in(inside, since, end) >= min(policy.tentative_every, policy.max_chunk)
 
 
