@@ -15,17 +15,18 @@ import pytest
 from textual.widgets import Input, OptionList, Static, Tree
 
 from audio.fakes import FakeSpeaker
+from audio.playback import DevicePlayer
 from audio.recorder import SoundDeviceRecorder
 from kiosk.config import Settings
 from kiosk.core.drills import split_at_target
 from kiosk.store import Store
 from kiosk.ui.app import make_app
-from kiosk.ui.screens.drill import (
-    DrillQuestionScreen,
-    DrillRecordingScreen,
-    DrillReportScreen,
-    DrillSetupScreen,
-)
+from kiosk.ui.drill import DrillClock
+from kiosk.ui.screens.drill import DrillSetupScreen
+from kiosk.ui.screens.question import QuestionScreen
+from kiosk.ui.screens.recording import RecordingScreen
+from kiosk.ui.screens.report import ReportScreen
+from models.live import open_stream
 from tests.plugins.virtual_audio import PulseAudio
 from tests.test_drill_ui import drill_library
 from tests.test_ui_support import until
@@ -44,6 +45,8 @@ async def test_a_drill_through_the_virtual_microphone_marks_the_overrun(
             speaker=FakeSpeaker(),
             transcriber_factory=lambda s: transcriber,  # type: ignore[arg-type,return-value]
             library=drill_library(),
+            player=DevicePlayer(),
+            streams=open_stream,
             store=store,
         )
         async with app.run_test(size=(110, 40)) as pilot:
@@ -59,11 +62,12 @@ async def test_a_drill_through_the_virtual_microphone_marks_the_overrun(
             await pilot.press(*f"{TARGET_S:g}")
             await until(pilot, lambda: custom.value == f"{TARGET_S:g}")
             await pilot.press("enter")
-            await until(pilot, lambda: isinstance(app.screen, DrillQuestionScreen))
+            await until(pilot, lambda: isinstance(app.screen, QuestionScreen))
             await pilot.press("space")
             await until(pilot, lambda: getattr(app.screen, "state", "") == "recording")
             recording = app.screen
-            assert isinstance(recording, DrillRecordingScreen)
+            assert isinstance(recording, RecordingScreen)
+            clock = recording.query_one(DrillClock)
 
             # An idle virtual source can take seconds to deliver its first block; speak once
             # the microphone is really listening, as a person would after seeing the meter.
@@ -77,11 +81,11 @@ async def test_a_drill_through_the_virtual_microphone_marks_the_overrun(
                     break
                 await pilot.pause(0.5)
             assert playing.returncode == 0, "paplay could not play into the virtual microphone"
-            await until(pilot, lambda: recording.cue == "over", timeout=15)
+            await until(pilot, lambda: clock.cue == "over", timeout=15)
             await pilot.press("space")
-            await until(pilot, lambda: isinstance(app.screen, DrillReportScreen), timeout=240)
+            await until(pilot, lambda: isinstance(app.screen, ReportScreen), timeout=240)
             screen = app.screen
-            assert isinstance(screen, DrillReportScreen)
+            assert isinstance(screen, ReportScreen)
             await until(pilot, lambda: bool(screen.query("#drill-result")))
             panel = str(screen.query_one("#drill-result", Static).render())
 

@@ -15,6 +15,7 @@ import pytest
 
 from audio.fakes import FakeSpeaker
 from audio.files import load_audio
+from audio.playback import DevicePlayer
 from audio.recorder import SoundDeviceRecorder
 from kiosk.config import Settings
 from kiosk.store import Store
@@ -22,6 +23,7 @@ from kiosk.ui.app import make_app
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.recording import RecordingScreen
 from kiosk.ui.screens.report import ReportScreen
+from models.live import open_stream
 from tests.plugins.virtual_audio import PulseAudio
 from tests.test_ui_support import library, open_first_question, until
 
@@ -40,6 +42,8 @@ async def test_a_spoken_answer_through_the_virtual_microphone_is_reported(
             speaker=speaker,
             transcriber_factory=lambda s: transcriber,  # type: ignore[arg-type,return-value]
             library=library(),
+            player=DevicePlayer(),
+            streams=open_stream,
             store=store,
         )
         async with app.run_test(size=(110, 40)) as pilot:

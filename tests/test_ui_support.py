@@ -24,6 +24,7 @@ from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.store import Store
 from kiosk.ui.app import KioskApp, make_app
 from models.fakes import FakeTranscriber
+from models.live import open_stream
 from questions.library import Library
 from questions.model import Bank, Kind, Question
 from tests.support.audio import tone
@@ -144,7 +145,7 @@ def booth(
         transcriber_factory=load,
         library=lib or library(),
         player=out,
-        streams=streams,
+        streams=streams or open_stream,
         clock=clock,
         wall_clock=lambda: datetime(2026, 11, 23, 9, 30, 0),
         seed=7,

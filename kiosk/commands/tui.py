@@ -1,7 +1,7 @@
 """The practice booth as a command: ``kiosk`` with no subcommand.
 
-Here the real microphone, voice, speaker and speech model are wired into
-:func:`kiosk.ui.app.make_app`; everything heavy is imported inside :func:`run` so
+Here the real microphone, voice, speaker, speech model and live transcription are wired
+into :func:`kiosk.ui.app.make_app`; everything heavy is imported inside :func:`run` so
 ``kiosk --help`` stays instant.
 """
 
@@ -117,10 +117,12 @@ class LazySpeaker:
 
 def run(args: argparse.Namespace) -> int:
     """Open the booth; returns the exit code."""
+    from audio.playback import DevicePlayer
     from kiosk.core.errors import KioskError
     from kiosk.store import Store
     from kiosk.ui.app import make_app
     from kiosk.ui.services import LiveSettings
+    from models.live import open_stream
     from questions.loader import load_library
 
     settings = LiveSettings(load_settings(overrides(args)))
@@ -140,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
                 speaker=LazySpeaker(settings),
                 transcriber_factory=_transcriber,
                 library=library,
+                player=DevicePlayer(),
+                streams=open_stream,
                 store=store,
             )
             app.startup_warnings.extend(warnings)

@@ -356,8 +356,8 @@ def make_app(
     speaker: Speaker,
     transcriber_factory: TranscriberFactory,
     library: Library,
-    player: Player | None = None,
-    streams: StreamOpener | None = None,
+    player: Player,
+    streams: StreamOpener,
     analyze: Analyze | None = None,
     clock: Callable[[], float] = time.monotonic,
     wall_clock: Callable[[], datetime] = datetime.now,
@@ -365,20 +365,10 @@ def make_app(
     seed: int | None = None,
     store: Store | None = None,
 ) -> KioskApp:
-    """Build the booth. ``player`` defaults to the sound card
-    (:class:`audio.playback.DevicePlayer`), ``streams`` to live transcription over the
-    loaded model (:func:`kiosk.ui.streaming.open_stream`), ``analyze`` to
-    :func:`kiosk.pipeline.analyze_recording`. ``settings`` may be shared with services
-    built beforehand (the voice reads them too); with a ``store``, every answer is kept in
-    the history (and interrupted ones recovered)."""
-    if player is None:
-        from audio.playback import DevicePlayer
-
-        player = DevicePlayer()
-    if streams is None:
-        from kiosk.ui.streaming import open_stream
-
-        streams = open_stream
+    """Build the booth on the services given: the real ones (``kiosk.commands.tui``) or
+    doubles (the tests). ``analyze`` defaults to :func:`kiosk.pipeline.analyze_recording`.
+    ``settings`` may be shared with services built beforehand (the voice reads them too);
+    with a ``store``, every answer is kept in the history (and interrupted ones recovered)."""
     if analyze is None:
         from kiosk.pipeline import analyze_recording
 
