@@ -1,14 +1,16 @@
-"""Playing back part of a stored answer: a word, a segment, or from a point to the end.
+"""Clips to play back: part of a stored answer (a word, a segment, or from a point to the
+end), and the drill's cue tone.
 
 Word times are seconds on the recording's own timeline (``kiosk.core.transcript``), so a
-clip is a slice of the decoded WAV. Playback blocks until done, so the review screen runs
-it in a thread worker and stops it through a ``threading.Event``; a missing or broken
-output device comes back as a ``DeviceError`` for the screen to show, never a crash.
+clip is a slice of the decoded WAV. The booth's player service plays it
+(``Services.player``, a :class:`~kiosk.core.ports.Player`); playback blocks until done, so
+the review screen runs it in a thread worker and stops it through a ``threading.Event``; a
+missing or broken output device comes back as a ``DeviceError`` for the screen to show,
+never a crash.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -27,15 +29,6 @@ def load_clip(path: Path, start: float, end: float | None = None) -> Audio:
     first = max(0, int((start - LEAD_IN_S) * SAMPLE_RATE))
     last = audio.size if end is None else min(audio.size, int(end * SAMPLE_RATE))
     return np.ascontiguousarray(audio[first:last], dtype=np.float32)
-
-
-def play_clip(
-    samples: Audio, device: str | int | None, stop: threading.Event | None = None
-) -> bool:
-    """Play 16 kHz samples on ``device``; True if played to the end, False if stopped."""
-    from audio.playback import play
-
-    return play(samples, SAMPLE_RATE, device=device, stop_event=stop)
 
 
 def cue_tone(frequency: float = 880.0, seconds: float = 0.18, volume: float = 0.25) -> Audio:
