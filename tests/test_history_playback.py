@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from audio.playback import DevicePlayer
 from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.store import Store
 from kiosk.ui.screens.review import ReviewScreen
@@ -39,7 +40,7 @@ async def test_review_plays_from_a_word_on_the_virtual_speaker(
         audio = (0.5 * np.sin(2 * np.pi * hz * t)).astype(np.float32)
         sf.write(str(kept.audio), audio, 16000, subtype="PCM_16")
 
-        b = booth(store=store)
+        b = booth(store=store, player=DevicePlayer())  # the real one: a virtual speaker
         out = tmp_path / "speaker.raw"
         async with b.app.run_test(size=(110, 40)) as pilot:
             await pilot.press("h", "enter")

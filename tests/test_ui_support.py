@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from audio.fakes import FakePlayer, FakeRecorder, FakeSpeaker
 from kiosk.config import Settings
 from kiosk.core.errors import DeviceError, ModelError
-from kiosk.core.ports import SAMPLE_RATE, StreamOpener
+from kiosk.core.ports import SAMPLE_RATE, Player, StreamOpener
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.store import Store
@@ -109,7 +109,7 @@ class Booth:
     transcriber: FakeTranscriber
     clock: Clock
     loads: list[Settings] = field(default_factory=list)
-    player: FakePlayer = field(default_factory=FakePlayer)
+    player: Player = field(default_factory=FakePlayer)
 
 
 def booth(
@@ -122,7 +122,7 @@ def booth(
     settings: Settings | None = None,
     lib: Library | None = None,
     store: Store | None = None,
-    player: FakePlayer | None = None,
+    player: Player | None = None,
     streams: StreamOpener | None = None,
 ) -> Booth:
     rec = recorder or FakeRecorder(tone(7.0), pace="manual")
