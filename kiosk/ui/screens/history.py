@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from kiosk.core.errors import KioskError
+from kiosk.listing import WIDE, columns, row
 from kiosk.store import Attempt, AttemptFilter, Store
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.widgets.confirm import ConfirmScreen
@@ -26,6 +28,10 @@ from kiosk.ui.widgets.titlebar import TitleBar
 
 LIMIT = 500
 """Rows shown at most (narrow the filters to see older ones)."""
+QUESTION_MIN = 12
+"""Cells the question keeps at least, however narrow the screen."""
+TABLE_MARGIN = 2
+SCROLLBAR = 2
 
 
 def parse_day(text: str) -> date | None:
@@ -38,11 +44,11 @@ class HistoryScreen(BoothScreen):
     """All answers kept, with filters."""
 
     DEFAULT_CSS = """
-    HistoryScreen #history-filters { height: auto; padding: 0 1; }
-    HistoryScreen #history-filters Select { width: 1fr; }
-    HistoryScreen #history-dates { height: auto; padding: 0 1; }
-    HistoryScreen #history-dates Input { width: 22; }
-    HistoryScreen #history-note { color: #8fa3b8; padding: 0 2; height: 1; }
+    HistoryScreen #history-filters { height: auto; padding: 0 1; margin-top: 1; }
+    HistoryScreen #history-filters Select { width: 1fr; margin-right: 1; }
+    HistoryScreen #history-dates { height: auto; padding: 0 1; margin: 1 0; }
+    HistoryScreen #history-dates Input { width: 20; margin-right: 1; }
+    HistoryScreen #history-note { color: #8fa3b8; padding: 0 1; height: 1; }
     HistoryScreen DataTable { height: 1fr; margin: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,29 +70,37 @@ class HistoryScreen(BoothScreen):
         yield TitleBar("History")
         with Vertical():
             with Horizontal(id="history-filters"):
-                yield Select([(Text(b), b) for b in facets.banks], prompt="All banks", id="f-bank")
+                yield Select(
+                    [(Text(b), b) for b in facets.banks],
+                    prompt="All banks",
+                    compact=True,
+                    id="f-bank",
+                )
                 yield Select(
                     [(Text(c), c) for c in facets.categories],
                     prompt="All categories",
+                    compact=True,
                     id="f-category",
                 )
                 yield Select(
                     [(Text(text[:50]), qid) for qid, text in facets.questions],
                     prompt="All questions",
+                    compact=True,
                     id="f-question",
                 )
             with Horizontal(id="history-dates"):
-                yield Input(placeholder="from YYYY-MM-DD", id="f-since")
-                yield Input(placeholder="to YYYY-MM-DD", id="f-until")
+                yield Input(placeholder="from YYYY-MM-DD", compact=True, id="f-since")
+                yield Input(placeholder="to YYYY-MM-DD", compact=True, id="f-until")
                 yield Static(id="history-note")
             yield DataTable(cursor_type="row", zebra_stripes=True, id="history-table")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("#", "when", "question", "lang", "len", "pace", "fillers", "verdict")
         self.reload()
-        table.focus()
+        self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        self._fill()
 
     # --- filtering --------------------------------------------------------------------------
 
@@ -114,20 +128,39 @@ class HistoryScreen(BoothScreen):
         )
 
     def reload(self) -> None:
-        from kiosk.listing import COLUMNS, row
-
-        table = self.query_one(DataTable)
-        table.clear()
         try:
             self.rows = self.store.list(limit=LIMIT, where=self.current_filter())
         except KioskError as exc:
             self.notify(str(exc), severity="error")
             self.rows = []
-        for a in self.rows:
-            cells: list[str | Text] = list(row(a).values(COLUMNS))
-            cells[COLUMNS.index("question")] = Text(str(cells[2]))  # bank text, never markup
-            table.add_row(*cells, key=str(a.id))
+        self._fill()
         self.sub_title = f"{len(self.rows)} answer(s)"
+
+    def _fill(self) -> None:
+        """The rows, laid out for the screen's width: every figure keeps its column and the
+        question gets the room left (cut with …), as in ``kiosk history``."""
+        table = self.query_one(DataTable)
+        width = self.size.width or self.app.size.width
+        names = columns(width)
+        cells = [row(a, wide=width >= WIDE).values(names) for a in self.rows]
+        widths = {
+            name: max([cell_len(name), *(cell_len(c[i]) for c in cells)])
+            for i, name in enumerate(names)
+        }
+        others = sum(w + 2 * table.cell_padding for n, w in widths.items() if n != "question")
+        room = width - TABLE_MARGIN - SCROLLBAR - others - 2 * table.cell_padding
+        widths["question"] = max(QUESTION_MIN, min(widths["question"], room))
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        for name in names:
+            table.add_column(name, width=widths[name], key=name)
+        at = names.index("question")
+        for a, values in zip(self.rows, cells, strict=True):
+            shown: list[str | Text] = list(values)
+            shown[at] = Text(values[at], no_wrap=True, overflow="ellipsis")  # never markup
+            table.add_row(*shown, key=str(a.id))
+        if self.rows:
+            table.move_cursor(row=min(max(cursor, 0), len(self.rows) - 1))
 
     def on_select_changed(self, _: Select.Changed) -> None:
         self.reload()

@@ -1,7 +1,9 @@
 """Settings: language, voice, microphone, model directory — saved to the config file.
 
 Values are validated by ``kiosk.config.Settings`` itself, so the screen shows the same
-message the command line would and never saves a value the app cannot load.
+message the command line would and never saves a value the app cannot load. Every field
+is one line high, so the form, its buttons and the keys (ctrl+s save, esc cancel) fit an
+80×24 terminal; on a shorter one the fields scroll and the buttons stay.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
 from kiosk.config import Settings, config_file
 from kiosk.core.errors import KioskError
@@ -42,32 +44,48 @@ class SettingsScreen(ModalScreen[None]):
         s = self.booth.settings
         with Vertical(id="settings-box"):
             yield Static("Settings", id="settings-title")
-            with Grid(id="settings-grid"):
+            with VerticalScroll(id="settings-body"), Grid(id="settings-grid"):
                 yield Label("Default answer language")
-                yield Select(LANGUAGE_CHOICES, value=s.language, allow_blank=False, id="language")
+                yield Select(
+                    LANGUAGE_CHOICES,
+                    value=s.language,
+                    allow_blank=False,
+                    compact=True,
+                    id="language",
+                )
                 yield Label("Read questions aloud")
                 yield Switch(value=s.tts, id="tts")
                 yield Label("Voice rate (words/min)")
-                yield Input(str(s.tts_rate), type="integer", id="tts_rate")
+                yield Input(str(s.tts_rate), type="integer", compact=True, id="tts_rate")
                 yield Label("Transcribe while speaking")
                 yield Switch(value=s.live_transcription, id="live_transcription")
                 yield Label("Microphone (name or index)")
-                yield Input(s.input_device or "", placeholder="system default", id="input_device")
+                yield Input(
+                    s.input_device or "",
+                    placeholder="system default",
+                    compact=True,
+                    id="input_device",
+                )
                 yield Label("Model directory")
                 yield Input(
-                    str(s.model_dir or ""), placeholder="embedded Whisper base", id="model_dir"
+                    str(s.model_dir or ""),
+                    placeholder="embedded Whisper base",
+                    compact=True,
+                    id="model_dir",
                 )
                 yield Label("Stop after silence (s)")
                 yield Input(
                     f"{s.auto_stop_silence_s:g}",
                     type="number",
                     placeholder="0 = never",
+                    compact=True,
                     id="auto_stop_silence_s",
                 )
             yield Static(id="settings-error", markup=False)
             with Horizontal(id="settings-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button("Save", variant="primary", compact=True, id="save")
+                yield Button("Cancel", compact=True, id="cancel")
+        yield Footer()
 
     def _edited(self) -> dict[str, Any]:
         def text(name: str) -> str:

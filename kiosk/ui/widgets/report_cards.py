@@ -86,18 +86,49 @@ class PossibleFillers(Static):
         self.display = bool(text)
 
 
+ROWS_BELOW = 100
+"""Cells under which the cards become one line each (four cards side by side would wrap
+every figure onto several lines in an 80-column terminal)."""
+
+
+def card_text(title: str, value: str, detail: str, verdict: str | None, *, row: bool) -> Text:
+    """One card's text: title, value and verdict, detail — on three lines, or on one line
+    (``row``) cut with … where it does not fit."""
+    css = VERDICT_CLASS.get(verdict or "", "plain")
+    words = verdict_text(verdict) if verdict else ""
+    if row:
+        body = Text.assemble((f"{title:<8}", "bold #8fa3b8"), (value, "bold"), "  ")
+        body.append(words, VERDICT_STYLE.get(css, ""))
+        body.append(f"{'  ' if words else ''}{detail}", "#8fa3b8")
+        return body
+    body = Text.assemble((title, "bold #8fa3b8"), "\n", (value, "bold"), "  ")
+    body.append(words, VERDICT_STYLE.get(css, ""))
+    body.append(f"\n{detail}", "#8fa3b8")
+    return body
+
+
 class ReportCards(Horizontal):
-    """Four cards side by side."""
+    """Four cards side by side; one line each, in one box, when narrower than
+    :data:`ROWS_BELOW` cells (class ``-rows``)."""
 
     def __init__(self, metrics: Metrics, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.metrics = metrics
+        self.rows = False
 
     def compose(self) -> ComposeResult:
         for title, value, detail, verdict in cards(self.metrics):
             css = VERDICT_CLASS.get(verdict or "", "plain")
-            words = verdict_text(verdict) if verdict else ""
-            body = Text.assemble((title, "bold #8fa3b8"), "\n", (value, "bold"), "  ")
-            body.append(words, VERDICT_STYLE.get(css, ""))
-            body.append(f"\n{detail}", "#8fa3b8")
+            body = card_text(title, value, detail, verdict, row=self.rows)
             yield Static(body, classes=f"card {css}", id=f"card-{title.lower()}")
+
+    def on_resize(self) -> None:
+        rows = 0 < self.size.width < ROWS_BELOW
+        if rows == self.rows:
+            return
+        self.rows = rows
+        self.set_class(rows, "-rows")
+        for (title, value, detail, verdict), card in zip(
+            cards(self.metrics), self.query(".card").results(Static), strict=True
+        ):
+            card.update(card_text(title, value, detail, verdict, row=rows))

@@ -15,9 +15,11 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.reactive import reactive
-from textual.widget import Widget
+from textual.widgets import Static
 
 from kiosk.core.figures import stamp_text
 from kiosk.core.report import Report
@@ -72,8 +74,13 @@ def _pieces(text: str, ranges: list[tuple[int, int]]) -> Iterator[tuple[str, boo
         yield text[pos:], False
 
 
-class TranscriptView(Widget, can_focus=True):
-    """The marked-up transcript with a line and word cursor."""
+class TranscriptView(VerticalScroll, can_focus=True):
+    """The marked-up transcript with a line and word cursor.
+
+    It scrolls inside its own box (one child per line, the cursor's line kept in view), so
+    a long transcript never pushes what is above it — the review's metric cards — off the
+    screen when it takes the focus.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1, 0)", "Line up", show=False),
@@ -83,6 +90,7 @@ class TranscriptView(Widget, can_focus=True):
     ]
     DEFAULT_CSS = """
     TranscriptView { height: auto; padding: 0 1; }
+    TranscriptView > .transcript-line { height: auto; }
     """
 
     line: reactive[int] = reactive(0)
@@ -99,9 +107,16 @@ class TranscriptView(Widget, can_focus=True):
                 self._fillers.setdefault(wi, []).append((s, e))
         self._pauses = {p.before_word: p for p in report.metrics.pauses.items}
 
+    def compose(self) -> ComposeResult:
+        for n, line in enumerate(self.lines):
+            yield Static(self._render_line(line, n == self.line), classes="transcript-line")
+        if not self.lines:
+            yield Static(Text("No words were recognised.", style="dim"))
+
     def action_move(self, lines: int, words: int) -> None:
         if not self.lines:
             return
+        before = self.line
         if lines:
             self.line = max(0, min(len(self.lines) - 1, self.line + lines))
             self.word = self.lines[self.line].first
@@ -111,7 +126,10 @@ class TranscriptView(Widget, can_focus=True):
             self.line = next(
                 i for i, ln in enumerate(self.lines) if ln.first <= self.word < ln.last
             )
-        self.scroll_visible()
+        shown = list(self.query(".transcript-line").results(Static))
+        for n in {before, self.line}:
+            shown[n].update(self._render_line(self.lines[n], n == self.line))
+        self.scroll_to_widget(shown[self.line], animate=False)
 
     def selected_start(self) -> float:
         """Where playback starts: the selected word's start."""
@@ -121,15 +139,12 @@ class TranscriptView(Widget, can_focus=True):
     def selected_line(self) -> Line | None:
         return self.lines[self.line] if self.lines else None
 
-    def render(self) -> Text:
-        out = Text()
-        for n, line in enumerate(self.lines):
-            if n:
-                out.append("\n")
-            out.append_text(self._render_line(line, n == self.line))
-        if not self.lines:
-            out.append("No words were recognised.", style="dim")
-        return out
+    def render_text(self) -> Text:
+        """The whole transcript as shown, the cursor's line marked."""
+        out = Text("\n").join(
+            self._render_line(line, n == self.line) for n, line in enumerate(self.lines)
+        )
+        return out if self.lines else Text("No words were recognised.", style="dim")
 
     def _render_line(self, line: Line, current: bool) -> Text:
         words = self.report.transcript.words
