@@ -31,6 +31,7 @@ from kiosk.core.flow import Step
 from kiosk.core.ports import Player, Speaker, StreamOpener
 from kiosk.ui.history import History
 from kiosk.ui.messages import Advance, HistoryProblem, ModelReady, Result
+from kiosk.ui.palette import BoothCommands
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.services import (
     Analyze,
@@ -54,7 +55,7 @@ class KioskApp(App[int]):
     """面试语音陪练 — the practice booth."""
 
     CSS_PATH = "kiosk.tcss"
-    ENABLE_COMMAND_PALETTE = False
+    COMMANDS: ClassVar[set[Any]] = {BoothCommands}  # ctrl+p: keys and places
     TITLE = "Interview Kiosk · 面试语音陪练"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1,question_mark", "help", "Help", key_display="?"),
