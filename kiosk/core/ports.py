@@ -1,10 +1,12 @@
 """The small interfaces behind which hardware and models live.
 
-Real implementations sit in ``audio/`` (Recorder, Speaker, Player), ``models/``
-(Transcriber) and ``kiosk/ui/streaming.py`` (the live stream over the speech model); test
-doubles sit beside them in ``audio/fakes.py`` and ``models/fakes.py``. The core and the
-booth's screens see only these protocols: the booth receives its implementations through
-``kiosk.ui.services.Services``.
+Real implementations sit in ``audio/`` (Recorder, Speaker, Player) and ``models/``
+(Transcriber; ``models/live.py`` opens the live stream over it); test doubles sit beside
+them in ``audio/fakes.py`` and ``models/fakes.py``. The core sees only these protocols, and
+so does the booth: it reaches the microphone, the voice, the speaker and the speech model
+through ``kiosk.ui.services.Services``, wired by ``kiosk.commands.tui`` or by the tests.
+(It still reads files and free space with ``audio.files`` and ``audio.wav``, and measures
+the input level with ``audio.level``: no device or model is involved.)
 """
 
 from __future__ import annotations
