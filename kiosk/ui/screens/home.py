@@ -18,6 +18,7 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Static, Tree
 from textual.widgets.tree import TreeNode
 
+from kiosk.core.drills import PRESETS_S
 from kiosk.core.errors import KioskError
 from kiosk.ui.practice import Practice, QuestionLike
 from kiosk.ui.screens.base import BoothScreen
@@ -58,6 +59,37 @@ def _about(title: str, q: QuestionLike, more: int) -> Text:
     return text
 
 
+def _lengths(seconds: Sequence[float]) -> str:
+    return " · ".join(clock_text(s) for s in sorted(set(seconds)))
+
+
+CUES = "A countdown with cues 10 s before the target and at it."
+
+
+def _drills_about(ready: Sequence[int]) -> Text:
+    """The drill group: the lengths listed under it, and where the others are."""
+    text = Text.assemble(("Self-introduction timing drill", "bold"), "\n\n")
+    others = [s for s in PRESETS_S if s not in ready]
+    if ready:
+        text.append(f"Listed here: {_lengths(ready)}.\n")
+    more = f"{_lengths(others)} or your own length" if others else "Your own length"
+    text.append(f"{more}: under Choose a length….\n\n")
+    text.append(CUES, "#8fa3b8")
+    return text
+
+
+def _choose_about(label: Text) -> Text:
+    """What "Choose a length…" opens: every preset and a typed length."""
+    text = Text.assemble(label, "\n\n")
+    text.append(
+        f"Next: pick {_lengths(PRESETS_S)}, each with what fits at a comfortable pace, "
+        "or type your own length (45, 75s, 2:30).\n\n"
+    )
+    text.append(CUES, "#8fa3b8")
+    text.append("\n\nenter: choose")
+    return text
+
+
 def _run_from(title: str, qs: Sequence[QuestionLike], index: int) -> Entry:
     practice = Practice(title, tuple(qs), index)
     return Entry(title, _about(title, qs[index], len(qs) - index - 1), lambda: practice)
@@ -78,6 +110,8 @@ class HomeScreen(BoothScreen):
     def __init__(self) -> None:
         super().__init__()
         self.language: str | None = None
+        self._group_about: dict[int, Text] = {}
+        """What the panel says about a group of the tree (by node id), when not "open"."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -136,8 +170,10 @@ class HomeScreen(BoothScreen):
         from kiosk.ui.drill import drill_practice
 
         drills = sorted((q for q in qs if DRILL_TAG in q.tags), key=lambda q: q.target.high)
+        ready: list[int] = []
         for q in drills:
             aim = round((q.target.low + q.target.high) / 2)
+            ready.append(aim)
             label = Text.assemble((f"{clock_text(aim)} ", "bold"), f"[{q.language}] ")
             label.append(q.text)
             entry = _run_from("Timing drill", [q], 0)
@@ -145,14 +181,14 @@ class HomeScreen(BoothScreen):
                 label, data=replace(entry, start=partial(drill_practice, q.language, aim))
             )
         for lang in dict.fromkeys(q.language for q in drills):
-            about = "30 s, 1 min, 90 s, 3 min or your own length; a countdown with cues."
             label = Text.assemble(("Choose a length… ", "bold"), f"[{lang}]")
             start = partial(drill_practice, lang, 60)
             opens = partial(self.booth.show_drill_setup, lang)
-            entry = Entry("Timing drill", about, start, opens=opens)
+            entry = Entry("Timing drill", _choose_about(label), start, opens=opens)
             parent.add_leaf(label, data=entry)
         if not drills:
             parent.add_leaf(Text("no drills in this language", "dim"))
+        self._group_about[parent.id] = _drills_about(ready)
 
     def _add_rounds(self, parent: TreeNode[Entry]) -> None:
         from kiosk.ui.rounds import round_entries
@@ -171,6 +207,8 @@ class HomeScreen(BoothScreen):
         about = self.query_one("#about", Static)
         if entry is not None:
             about.update(Text(entry.about) if isinstance(entry.about, str) else entry.about)
+        elif event.node.id in self._group_about:
+            about.update(self._group_about[event.node.id])
         else:
             about.update(Text.assemble((str(event.node.label), "bold"), "\n\nenter: open"))
 
