@@ -3,6 +3,7 @@ second or tenth, verdicts in words, filler counts never "at least 0", dates."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -86,3 +87,40 @@ def test_a_round_debrief_writes_lengths_as_the_report_does() -> None:
     assert "Total speaking time: 1:10" in md
     short = build_debrief("r", [RoundAnswer("s", "q", Target(30, 40), _answer(24.0, target))])
     assert "(too short)" in short.to_markdown() and "(short)" not in short.to_markdown()
+
+
+def test_an_answer_without_fillers_never_reads_at_least_zero(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every place that writes the filler count: report (Markdown, Rich, JSON figures),
+    the booth's card, kiosk history, kiosk stats, the exports."""
+    from rich.console import Console
+
+    from kiosk.cli import main
+    from kiosk.render import render_report
+    from kiosk.store import Store
+    from kiosk.ui.widgets.report_cards import cards
+    from tests.support.history import StepClock, answer, keep, zh_question
+
+    monkeypatch.setenv("COLUMNS", "200")
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        kept = keep(store, clock, zh_question(), answer(30, 220, fillers=0))
+    report = kept.report
+    assert report.metrics.fillers.total == 0
+    console = Console(width=200, record=True)
+    console.print(render_report(report))
+    shown = [
+        report.to_markdown(),
+        console.export_text(),
+        str(report.to_dict()["figures"]),
+        str(dict((t, v) for t, v, *_ in cards(report.metrics))),
+    ]
+    for argv in (["history"], ["stats"], ["export", str(kept.attempt_id)], ["history", "export"]):
+        assert main(argv) == 0
+        shown.append(capsys.readouterr().out)
+    zero = re.compile(r"(at least|≥) 0(?![.\d])")  # "≥ 0.7 s" is the pause threshold
+    for text in shown:
+        assert zero.search(text) is None, text
+    assert "none counted" in shown[0] and "none counted" in shown[1]
+    assert "none" in shown[4], "kiosk history says none"
