@@ -527,9 +527,10 @@ class LiveStream:
     """Runs a :class:`StreamingTranscriber` on a worker thread, fed by ``on_audio`` blocks.
 
     :meth:`feed` is the recorder's ``on_audio`` (cheap: it only queues). The worker wakes
-    every ``interval`` seconds of audio, runs one step and reports the caption. :meth:`stop`
-    waits for the step under way, then finalises. A failure in the worker is kept and
-    raised by :meth:`stop`, so the caller can fall back to a batch pass on the recording.
+    every ``interval`` seconds of audio, runs one step and reports the caption if it
+    changed. :meth:`stop` waits for the step under way, then finalises. A failure in the
+    worker is kept and raised by :meth:`stop`, so the caller can fall back to a batch pass
+    on the recording.
     """
 
     def __init__(
@@ -545,6 +546,7 @@ class LiveStream:
         self._stopping = False
         self._fed = 0
         self._error: BaseException | None = None
+        self._caption = Caption("", "")
         self._thread = threading.Thread(target=self._run, name="streaming", daemon=True)
 
     def start(self) -> LiveStream:
@@ -572,7 +574,8 @@ class LiveStream:
                 log.warning("streaming transcription failed: %s", exc)
                 self._error = exc
                 return
-            if self.on_caption is not None and (step.final or step.decoded):
+            if self.on_caption is not None and step.caption != self._caption:
+                self._caption = step.caption
                 self.on_caption(step.caption)
 
     def stop(self) -> Transcript:

@@ -82,11 +82,38 @@ PROBE_FRAMES = 400
 """Mel frames (4 s) the encoder hears for a language probe. Whisper's encoder accepts
 shorter windows than its 30 s; for a probe of 3 s of speech the language probabilities
 are the same to about 0.01 and the encoder costs a tenth (see docs/STREAMING.md)."""
-DRAFT_WINDOW_S = 10
-"""A draft reading is encoded in windows of this many seconds (10, 20 or 30), not 30."""
+WINDOW_STEP_S = 10
+WINDOW_MARGIN_S = 2
+"""The encoder hears a window of 10, 20 or 30 s: the shortest that holds the audio with
+2 s to spare. Whisper was trained on 30 s windows, but the encoder is most of the cost of
+a pass over a short chunk (0.67 of it for 3 s), and on the test clips 10 s windows gave
+the same text (windows of 5 s looped). See docs/TRANSCRIPTION.md."""
 DRAFT_TOKENS_PER_SECOND = 16
 """Token budget of a draft reading per second of audio (text and timestamp tokens)."""
 _FIX = "run `kiosk model install --force`, or pass --model DIR with a CTranslate2 Whisper model"
+
+
+def window_frames(samples: int, hop: int = 160) -> int:
+    """Mel frames of the encoder window for ``samples`` of audio (see ``WINDOW_STEP_S``)."""
+    step = WINDOW_STEP_S * SAMPLE_RATE // hop
+    frames = math.ceil((samples + WINDOW_MARGIN_S * SAMPLE_RATE) / hop)
+    return min(3 * step, step * math.ceil(frames / step))
+
+
+class WindowedWhisper(WhisperModel):
+    """faster-whisper's model, its encoder window cut to ``window`` frames.
+
+    faster-whisper pads every window to 30 s before encoding; the padding past ``window``
+    frames is cut off again here, so a short chunk is encoded on 10 s instead of 30 s.
+    Set ``window`` before each transcription (the transcriber holds its lock).
+    """
+
+    window = 3000
+
+    def encode(self, features: Any) -> Any:
+        if features.shape[-1] > self.window:
+            features = features[..., : self.window]
+        return super().encode(features)
 
 
 def speech_spans(audio: Audio) -> tuple[Span, ...]:
@@ -115,7 +142,7 @@ def load_transcriber(
     info = resolve_model(model_dir, cache)
     threads = cpu_threads or min(4, os.cpu_count() or 1)
     try:
-        model = WhisperModel(
+        model = WindowedWhisper(
             str(info.path),
             device="cpu",
             compute_type=compute_type,
@@ -220,18 +247,16 @@ class WhisperTranscriber:
     def draft_words(self, audio: Audio, lang: str) -> list[Word]:
         """A quick rough reading of ``audio`` for live captions, never for a report.
 
-        Greedy, on a window of ``DRAFT_WINDOW_S`` seconds (the encoder's cost grows with
-        the window), without the filler prompt (which greedy decoding tends to continue
-        instead of transcribing) or word timestamps: a few times cheaper than
-        :meth:`decode_words`. One :class:`Word` holding the whole text, ending where the
-        decoder's last timestamp says the speech it read ended; nothing for silence or a
-        loop.
+        Greedy, on the short encoder window (:func:`window_frames`), without the filler
+        prompt (which greedy decoding tends to continue instead of transcribing) or word
+        timestamps: a few times cheaper than :meth:`decode_words`. One :class:`Word`
+        holding the whole text, ending where the decoder's last timestamp says the speech
+        it read ended; nothing for silence or a loop.
         """
         seconds = len(audio) / SAMPLE_RATE
         if audio.size == 0:
             return []
-        window = min(30, DRAFT_WINDOW_S * math.ceil(seconds / DRAFT_WINDOW_S))
-        frames = window * SAMPLE_RATE // self.model.feature_extractor.hop_length
+        frames = window_frames(len(audio), self.model.feature_extractor.hop_length)
         with self._lock:
             tokenizer = self._tokenizer(lang)
             result = self.model.model.generate(
@@ -288,6 +313,8 @@ class WhisperTranscriber:
         own (one more 30 s encoder pass each), where it tends to write fillers or loops.
         """
         budget = int(min(MAX_TOKENS, max(MIN_TOKENS, TOKENS_PER_SECOND * duration)))
+        if isinstance(self.model, WindowedWhisper):
+            self.model.window = window_frames(len(audio), self.model.feature_extractor.hop_length)
         segments, _info = self.model.transcribe(
             audio,
             language=lang,
