@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from kiosk.core.transcript import Word
+
 T = TypeVar("T")
 
 NO_SPEECH_PROB = 0.6
@@ -172,3 +174,22 @@ def _longest_loop(keys: Sequence[str], i: int, min_repeats: int, max_n: int) -> 
         if count >= min_repeats:
             return n, count
     return 1, 1
+
+
+def tidy_words(words: list[Word]) -> list[Word]:
+    """The whole answer's words with looping repeats collapsed and times made monotonic."""
+    return _monotonic(collapse_repeats(words, key=lambda w: normalize(w.text)))
+
+
+def _monotonic(words: list[Word]) -> list[Word]:
+    """Word times never go backwards (alignment can jitter by a frame at segment joins)."""
+    out: list[Word] = []
+    last = 0.0
+    for w in words:
+        start = max(w.start, last)
+        end = max(w.end, start)
+        out.append(
+            w if (start, end) == (w.start, w.end) else Word(w.text, start, end, w.probability)
+        )
+        last = start
+    return out

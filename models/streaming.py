@@ -10,7 +10,7 @@ blocks (from any thread), :meth:`~StreamingTranscriber.process` does one bounded
 What is cut where is decided by the pure :mod:`kiosk.core.streaming`; this module feeds it
 speech probabilities and decoded words. Decoding goes through
 :meth:`models.whisper.WhisperTranscriber.decode_words`, so chunks get the batch path's
-prompt, guards and simplified Chinese, and :func:`models.whisper.tidy_words` finishes the
+prompt, guards and simplified Chinese, and :func:`models.guards.tidy_words` finishes the
 whole answer as a batch pass does. Silero VAD runs incrementally (carrying its recurrent
 state), which gives exactly the probabilities of one pass over the whole recording — so
 the report's speech spans equal the batch transcriber's at no cost at the stop key.
@@ -54,6 +54,7 @@ from kiosk.core.streaming import (
     words_from,
 )
 from kiosk.core.transcript import Span, Transcript, Word
+from models.guards import tidy_words
 
 log = logging.getLogger(__name__)
 
@@ -510,8 +511,6 @@ class StreamingTranscriber:
 
     def transcript(self) -> Transcript:
         """The finalised words so far as a transcript of everything heard so far."""
-        from models.whisper import tidy_words
-
         return Transcript(
             language=self.language or self.hint or "zh",
             duration=self.end,

@@ -51,11 +51,9 @@ from kiosk.core.ports import (
 from kiosk.core.transcript import Span, Transcript, Word, fold_width
 from models.guards import (
     SegmentStats,
-    collapse_repeats,
     compression_ratio,
     echoes_prompt,
     is_spurious,
-    normalize,
 )
 from models.registry import ModelInfo, resolve_model
 
@@ -353,22 +351,3 @@ class WhisperTranscriber:
 def _check(cancel: threading.Event | None) -> None:
     if cancel is not None and cancel.is_set():
         raise Cancelled("transcription cancelled")
-
-
-def tidy_words(words: list[Word]) -> list[Word]:
-    """The whole answer's words with looping repeats collapsed and times made monotonic."""
-    return _monotonic(collapse_repeats(words, key=lambda w: normalize(w.text)))
-
-
-def _monotonic(words: list[Word]) -> list[Word]:
-    """Word times never go backwards (alignment can jitter by a frame at segment joins)."""
-    out: list[Word] = []
-    last = 0.0
-    for w in words:
-        start = max(w.start, last)
-        end = max(w.end, start)
-        out.append(
-            w if (start, end) == (w.start, w.end) else Word(w.text, start, end, w.probability)
-        )
-        last = start
-    return out
