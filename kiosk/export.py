@@ -131,14 +131,40 @@ def is_follow_up(a: Attempt) -> bool:
 
 
 def session_markdown(store: Store, session_id: int) -> str:
-    """A stored mock round: every answer in the order given, follow-ups marked."""
+    """A stored mock round: every question in the round's order with its answers, a
+    skipped question marked as such, follow-ups marked under their question; answers the
+    round's plan does not know (rounds kept before plans were) follow in the order given."""
     session = store.session(session_id)
     attempts = store.session_attempts(session_id)
     head = f"# Mock round: {session.title or session.id} — {session.created_at}"
-    parts = [head, "", f"{len(attempts)} answer(s).", ""]
+    placed, parts = [], []
+    skipped = 0
+    for item in session.plan:
+        mine = [a for a in attempts if _asked(a) == item.id]
+        placed.extend(mine)
+        if not mine:
+            skipped += 1
+            step = f"{item.step} · " if item.step else ""
+            parts.extend([f"## {SKIPPED_MARK}: {step}{item.text}", "", "_Not answered._", ""])
+            continue
+        for a in mine:
+            parts.extend(_nested(attempt_markdown(a), FOLLOW_UP_MARK if is_follow_up(a) else ""))
     for a in attempts:
-        parts.extend(_nested(attempt_markdown(a), FOLLOW_UP_MARK if is_follow_up(a) else ""))
-    return "\n".join(parts)
+        if a not in placed:
+            parts.extend(_nested(attempt_markdown(a), FOLLOW_UP_MARK if is_follow_up(a) else ""))
+    follow_ups = sum(1 for a in attempts if is_follow_up(a))
+    counts = f"{len(attempts)} answer(s)"
+    if follow_ups:
+        counts += f", {follow_ups} of them to follow-ups"
+    if session.plan:
+        counts += f"; {skipped} of {len(session.plan)} question(s) skipped"
+    return "\n".join([head, "", f"{counts}.", "", *parts])
+
+
+def _asked(a: Attempt) -> str | None:
+    """The round question an answer belongs to (a follow-up's is its question's)."""
+    qid = a.question_id or ""
+    return qid.removesuffix("-followup") if is_follow_up(a) else a.question_id
 
 
 def round_markdown(debrief: Debrief, answers: Iterable[tuple[Any, Report]]) -> str:
@@ -157,11 +183,22 @@ def round_markdown(debrief: Debrief, answers: Iterable[tuple[Any, Report]]) -> s
 
 
 def session_json(store: Store, session_id: int) -> dict[str, Any]:
+    """A stored mock round: its questions (``skipped`` when none of its answers is
+    there) and every answer, each marked ``follow_up`` or not."""
     session = store.session(session_id)
+    attempts = store.session_attempts(session_id)
+    asked = {_asked(a) for a in attempts}
     return {
         "session": {"id": session.id, "created_at": session.created_at, "title": session.title},
-        "attempts": [attempt_json(a) for a in store.session_attempts(session_id)],
+        "questions": [{**item.as_dict(), "skipped": item.id not in asked} for item in session.plan],
+        "attempts": [_marked(a) for a in attempts],
     }
+
+
+def _marked(a: Attempt) -> dict[str, Any]:
+    data = attempt_json(a)
+    data["attempt"]["follow_up"] = is_follow_up(a)
+    return data
 
 
 # --- the history ---------------------------------------------------------------------

@@ -25,7 +25,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,6 +40,7 @@ from kiosk.store_records import (
     Attempt,
     AttemptFilter,
     Facets,
+    Planned,
     ProgressPoint,
     QuestionLike,
     Session,
@@ -73,6 +74,7 @@ __all__ = [
     "AttemptFilter",
     "AttemptNotFound",
     "Facets",
+    "Planned",
     "ProgressPoint",
     "QuestionLike",
     "Session",
@@ -378,12 +380,14 @@ class Store:
         assert cur.lastrowid is not None
         return cur.lastrowid
 
-    def begin_session(self, title: str) -> int:
-        """A mock round: attempts given its id are grouped under it."""
+    def begin_session(self, title: str, plan: Sequence[Planned] = ()) -> int:
+        """A mock round: attempts given its id are grouped under it; ``plan`` is the
+        round's questions in order (so what was skipped is known later)."""
+        kept = json.dumps([p.as_dict() for p in plan], ensure_ascii=False) if plan else None
         with self._tx() as conn:
             cur = conn.execute(
-                "INSERT INTO sessions (created_at, title) VALUES (?, ?)",
-                (_iso(self._clock()), title),
+                "INSERT INTO sessions (created_at, title, plan) VALUES (?, ?, ?)",
+                (_iso(self._clock()), title, kept),
             )
         assert cur.lastrowid is not None
         return cur.lastrowid
@@ -453,11 +457,11 @@ class Store:
     def session(self, session_id: int) -> Session:
         with self._tx(write=False) as conn:
             row = conn.execute(
-                "SELECT id, created_at, title FROM sessions WHERE id = ?", (session_id,)
+                "SELECT id, created_at, title, plan FROM sessions WHERE id = ?", (session_id,)
             ).fetchone()
         if row is None:
             raise BadInput(f"no mock round {session_id} in the history (see: kiosk history)")
-        return Session(*row)
+        return Session.from_row(tuple(row))
 
     def session_attempts(self, session_id: int) -> builtins.list[Attempt]:
         """The answers of one mock round, in the order they were given."""

@@ -156,12 +156,39 @@ PROGRESS_COLUMNS = (
 
 
 @dataclass(frozen=True, slots=True)
+class Planned:
+    """One question a mock round put (or was to put), in order."""
+
+    id: str
+    text: str
+    step: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "text": self.text, "step": self.step}
+
+
+@dataclass(frozen=True, slots=True)
 class Session:
     """A mock round: several questions answered one after another."""
 
     id: int
     created_at: str
     title: str | None
+    plan: tuple[Planned, ...] = ()
+    """The round's questions in order (empty for rounds kept before version 5)."""
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> Session:
+        """From ``SELECT id, created_at, title, plan``; a plan that cannot be read is none."""
+        session_id, created_at, title, plan = row
+        try:
+            items = json.loads(plan) if plan else []
+            planned = tuple(
+                Planned(str(i["id"]), str(i["text"]), str(i.get("step", ""))) for i in items
+            )
+        except (ValueError, TypeError, KeyError):
+            planned = ()
+        return cls(session_id, created_at, title, planned)
 
 
 @dataclass(frozen=True, slots=True)

@@ -301,10 +301,19 @@ def _v4_span_pace(conn: sqlite3.Connection) -> None:
     _backfill(conn, ("pace_span_value",))
 
 
+def _v5_round_plan(conn: sqlite3.Connection) -> None:
+    """A mock round keeps the questions it asked (JSON), so an export can mark the ones
+    that were skipped. Rounds begun before have none (NULL)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(sessions)")}
+    if "plan" not in columns:
+        conn.execute("ALTER TABLE sessions ADD COLUMN plan TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_attempts,
     _v2_summary,
     _v3_sessions_and_owner,
     _v4_span_pace,
+    _v5_round_plan,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

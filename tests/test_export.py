@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.core.report import Report
-from kiosk.export import export_text, history_csv
+from kiosk.export import FOLLOW_UP_MARK, SKIPPED_MARK, export_text, history_csv
 from kiosk.store import Store
 from tests.support.history import MOTIVATION, StepClock, answer, keep, zh_question
 
@@ -123,3 +123,44 @@ def test_exports_for_reading_write_verdicts_as_words() -> None:
     assert "(target 0:20–0:40: too short)" in md
     assert data["length"]["verdict"] == "too_short", "JSON keeps the label, for tools"
     assert data["attempt"]["length_verdict"] == "too_short"
+
+
+def test_a_kept_round_marks_its_skipped_questions_and_follow_ups(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from kiosk.ui.history import History
+    from kiosk.ui.practice import Asked, Practice
+
+    intro = zh_question("zh-intro", category="自我介绍", text="请介绍一下你自己。")
+    project = zh_question()
+    practice = Practice(
+        "一面", (intro, project, MOTIVATION), steps=("自我介绍", "项目深挖", "求职动机")
+    )
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        session = History(store, print).begin_session(practice)  # as the booth begins a round
+        assert session is not None
+        keep(store, clock, intro, answer(25, 220), session_id=session)
+        main_answer = keep(store, clock, project, answer(30, 220), session_id=session)
+        follow = Asked(project, "这个项目最大的风险是什么？", "", follow_up_of=project.id)
+        keep(store, clock, follow, answer(20, 220), session_id=session)  # type: ignore[arg-type]
+    ref = str(main_answer.attempt_id)
+    assert main(["export", ref, "--session"]) == 0
+    md = capsys.readouterr().out
+    assert "3 answer(s), 1 of them to follow-ups; 1 of 3 question(s) skipped." in md
+    assert f"## {SKIPPED_MARK}: 求职动机 · {MOTIVATION.text}\n\n_Not answered._" in md
+    assert md.count(f"## {FOLLOW_UP_MARK}: Answer") == 1
+    assert (
+        md.index(intro.text)
+        < md.index(project.text)
+        < md.index("最大的风险")
+        < md.index(SKIPPED_MARK)
+    )
+    assert main(["export", ref, "--session", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(q["id"], q["skipped"]) for q in data["questions"]] == [
+        ("zh-intro", False),
+        ("zh-project", False),
+        ("zh-why", True),
+    ]
+    assert [a["attempt"]["follow_up"] for a in data["attempts"]] == [False, False, True]

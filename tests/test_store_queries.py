@@ -9,7 +9,7 @@ import threading
 from datetime import timedelta
 
 from kiosk.config import data_dir
-from kiosk.store import DB_NAME, SCHEMA_VERSION, AttemptFilter, Store
+from kiosk.store import DB_NAME, SCHEMA_VERSION, AttemptFilter, Planned, Store
 from tests.support.history import (
     MOTIVATION,
     START,
@@ -96,7 +96,7 @@ def test_schema_3_is_migrated_to_4_filling_the_overall_pace() -> None:
         assert again.pace_span_value == kept.report.metrics.pace.span_value
         assert again.pace == again.pace_span_value
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     conn.close()
 
 
@@ -131,3 +131,29 @@ def test_a_recorder_thread_and_the_ui_thread_write_at_once() -> None:
         statuses = {a.id: a.status for a in store.list(limit=None)}
         assert all(statuses[i] == "recorded" for i in made)
         assert statuses[seed.attempt_id] == "analysed"
+
+
+def test_a_round_keeps_its_plan_and_schema_4_rounds_have_none() -> None:
+    plan = (Planned("zh-intro", "请介绍一下你自己。", "自我介绍"), Planned("zh-why", "为什么？"))
+    with Store.open(clock=StepClock()) as store:
+        old = store.begin_session("一面")
+        new = store.begin_session("二面", plan)
+        assert store.session(new).plan == plan
+        assert store.session(old).plan == ()
+    path = data_dir() / DB_NAME
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE sessions SET plan = 'not json' WHERE id = ?", (new,))
+    conn.execute("ALTER TABLE sessions DROP COLUMN plan")
+    conn.execute("PRAGMA user_version = 4")
+    conn.commit()
+    conn.close()
+    with Store.open() as store:  # migrated to 5: the column is back, empty
+        assert store.session(new).plan == () and store.session(new).title == "二面"
+        again = store.begin_session("三面", plan)
+        assert store.session(again).plan == plan
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE sessions SET plan = '[{\"text\": 1}]' WHERE id = ?", (again,))
+    conn.commit()
+    conn.close()
+    with Store.open() as store:
+        assert store.session(again).plan == (), "a plan that cannot be read is none"

@@ -20,10 +20,11 @@ from kiosk.config import data_dir
 from kiosk.core.errors import KioskError
 from kiosk.core.ports import RecordingResult
 from kiosk.core.report import Report
+from kiosk.store_records import Planned
 
 if TYPE_CHECKING:
     from kiosk.store import Store
-    from kiosk.ui.practice import Asked
+    from kiosk.ui.practice import Asked, Practice
 
 T = TypeVar("T")
 
@@ -86,5 +87,16 @@ class History:
         if attempt is not None:
             self._guard(lambda s: s.mark_failed(attempt, reason))
 
-    def begin_session(self, title: str) -> int | None:
-        return self._guard(lambda s: s.begin_session(title))
+    def begin_session(self, practice: Practice) -> int | None:
+        """A mock round in the history, with its questions in order (so an export can
+        mark the ones skipped)."""
+        return self._guard(lambda s: s.begin_session(practice.title, round_plan(practice)))
+
+
+def round_plan(practice: Practice) -> tuple[Planned, ...]:
+    """The round's questions in order, each with its step (its category without one)."""
+    steps = practice.steps
+    return tuple(
+        Planned(q.id, q.text, steps[i] if i < len(steps) else q.category)
+        for i, q in enumerate(practice.questions)
+    )

@@ -225,7 +225,7 @@ class HomeScreen(BoothScreen):
             self.notify(str(exc), title="Cannot start", severity="error", timeout=10)
             return
         if entry.is_round:
-            session = self.booth.history.begin_session(practice.title)
+            session = self.booth.history.begin_session(practice)
             practice = replace(practice, session_id=session)
         self.booth.ask(practice, replace=False)
 
