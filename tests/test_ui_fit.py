@@ -111,3 +111,32 @@ async def test_review_keeps_its_cards_on_screen_and_the_cursor_in_view(
         current = list(view.query(".transcript-line"))[view.line]
         assert view.region.contains_region(current.region), "the cursor's line is in view"
         assert on_screen(screen, screen.query_one("#card-length")), "the cards stay"
+
+
+async def test_compare_shows_the_latest_attempts_that_fit(
+    history: tuple[Store, list[Kept]],
+) -> None:
+    store, kept = history
+    b = booth(store=store)
+    async with b.app.run_test(size=SMALL) as pilot:
+        await pilot.press("h", "down", "c")  # the motivation question: five attempts
+        await until(pilot, lambda: type(b.app.screen).__name__ == "CompareScreen")
+        await pilot.pause()
+        table = b.app.screen.query_one(DataTable)
+        headers = [str(c.label) for c in table.ordered_columns][1:]
+        assert 2 <= len(headers) < 5, "not all five fit in 80 columns"
+        assert headers[-1].startswith(f"#{kept[-2].attempt_id} "), "the latest is shown"
+        assert table.virtual_size.width <= table.size.width, "nothing cut at the right"
+
+
+async def test_review_lines_fit_the_box_without_wrapping(
+    history: tuple[Store, list[Kept]],
+) -> None:
+    store, _ = history
+    b = booth(store=store)
+    async with b.app.run_test(size=SMALL) as pilot:
+        await pilot.press("h", "enter")
+        await until(pilot, lambda: isinstance(b.app.screen, ReviewScreen))
+        await pilot.pause()
+        lines = list(b.app.screen.query(".transcript-line"))
+        assert lines and all(line.region.height == 1 for line in lines)

@@ -10,8 +10,9 @@ pace band, fewer fillers, fewer pauses; small differences are left unmarked).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -25,6 +26,12 @@ from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.widgets.titlebar import TitleBar
 
 SHOWN = 5
+BOX_PADDING = 4
+LEGEND = (
+    "Each value shows its change from the attempt to its left: ▲ better, ▼ worse, "
+    "· about the same. Length: closer to the target; pace: closer to the "
+    "comfortable band; fillers and pauses: fewer"
+)
 ROWS: tuple[tuple[str, str, Callable[[float], str]], ...] = (
     ("duration", "Length", clock_text),
     ("pace", "Pace", pace_number),
@@ -62,6 +69,15 @@ def _value(a: Attempt, metric: str) -> float | None:
     }[metric]
 
 
+def _width(columns: list[tuple[str, list[Text | str]]], table: DataTable[Any]) -> int:
+    """Cells the table takes with these columns (each with its padding)."""
+    pad = 2 * table.cell_padding
+    return sum(
+        max(cell_len(str(header)), *(cell_len(str(c)) for c in cells)) + pad
+        for header, cells in columns
+    )
+
+
 class CompareScreen(BoothScreen):
     """Attempts at one question, side by side."""
 
@@ -80,6 +96,8 @@ class CompareScreen(BoothScreen):
         everything = store.attempts_of(question_id, status="analysed")
         self.attempts = everything[-SHOWN:]
         self.total = len(everything)
+        self.shown = 0
+        """Attempts in the table now (the latest that fit)."""
 
     def compose(self) -> ComposeResult:
         text = self.attempts[-1].question_text if self.attempts else self.question_id
@@ -87,34 +105,61 @@ class CompareScreen(BoothScreen):
         with Vertical(id="compare-box"):
             yield Static(Text(text or self.question_id), id="compare-question")
             yield DataTable(cursor_type="none", id="compare-table")
-            more = f" (latest {SHOWN} of {self.total})" if self.total > SHOWN else ""
-            yield Static(
-                "Each value shows its change from the attempt to its left: ▲ better, ▼ worse, "
-                "· about the same. Length: closer to the target; pace: closer to the "
-                f"comfortable band; fillers and pauses: fewer{more}.",
-                id="compare-legend",
-            )
+            yield Static(LEGEND + ".", id="compare-legend")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
         if not self.attempts:
             self.query_one("#compare-legend", Static).update("No analysed attempts yet.")
             return
-        table.add_column("")
-        for a in self.attempts:
-            table.add_column(f"#{a.id} · {a.created_at[5:10]}")
-        deltas: list[tuple[Delta, ...] | None] = [None]
-        for before, after in zip(self.attempts, self.attempts[1:], strict=False):
-            deltas.append(compare(before.measure(), after.measure()))
-        unit = self.attempts[-1].pace_unit or ""
-        for metric, label, _ in ROWS:
-            name = f"{label} ({unit})" if metric == "pace" and unit else label
-            cells: list[Text | str] = [name]
-            for a, ds in zip(self.attempts, deltas, strict=True):
-                d = None if ds is None else next(x for x in ds if x.metric == metric)
+        self._fill()
+
+    def on_resize(self) -> None:
+        if self.attempts and self._fitting() != self.shown:
+            self._fill()
+
+    def _fitting(self) -> int:
+        """How many of the latest attempts fit the screen's width side by side."""
+        table = self.query_one(DataTable)
+        room = (self.size.width or self.app.size.width) - BOX_PADDING
+        count = len(self.attempts)
+        while count > 1 and _width(self._columns(self.attempts[-count:]), table) > room:
+            count -= 1
+        return count
+
+    def _fill(self) -> None:
+        """The latest attempts that fit the screen's width side by side (at most
+        :data:`SHOWN`); the oldest are left out first, never cut at the right edge."""
+        table = self.query_one(DataTable)
+        count = self.shown = self._fitting()
+        columns = self._columns(self.attempts[-count:])
+        table.clear(columns=True)
+        for header, _ in columns:
+            table.add_column(header)
+        for i, (metric, _, _) in enumerate(ROWS):
+            table.add_row(*(cells[i] for _, cells in columns), key=metric)
+        more = f" (latest {count} of {self.total})" if self.total > count else ""
+        self.query_one("#compare-legend", Static).update(LEGEND + f"{more}.")
+
+    def _columns(self, attempts: list[Attempt]) -> list[tuple[str, list[Text | str]]]:
+        """(header, one cell per row) for the label column and each attempt."""
+        unit = attempts[-1].pace_unit or ""
+        labels: list[Text | str] = [
+            f"{label} ({unit})" if metric == "pace" and unit else label for metric, label, _ in ROWS
+        ]
+        columns: list[tuple[str, list[Text | str]]] = [("", labels)]
+        before = None
+        for a in attempts:
+            ds = None if before is None else compare(before.measure(), a.measure())
+            cells: list[Text | str] = []
+            for metric, _, _ in ROWS:
+                d: Delta | None = None
+                if ds is not None:
+                    d = next(x for x in ds if x.metric == metric)
                 cells.append(cell(metric, _value(a, metric), d))
-            table.add_row(*cells, key=metric)
+            columns.append((f"#{a.id} · {a.created_at[5:10]}", cells))
+            before = a
+        return columns
 
     def action_back(self) -> None:
         self.app.pop_screen()

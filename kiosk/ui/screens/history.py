@@ -53,7 +53,7 @@ class HistoryScreen(BoothScreen):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "compare", "Compare"),
-        Binding("x", "export", "Export answer"),
+        Binding("x", "export", "Export"),
         Binding("e", "export_csv", "Export CSV"),
         Binding("d", "delete", "Delete"),
         Binding("p", "progress", "Progress"),

@@ -29,6 +29,11 @@ from kiosk.render import FILLER_STYLE, LONG_PAUSE_S, PAUSE_STYLE
 SENTENCE_END = tuple("。！？!?.；;")
 MAX_LINE_CELLS = 64
 """Terminal cells of text per line at most (a Han character takes two)."""
+MIN_LINE_CELLS = 20
+STAMP_CELLS = 9
+"""The line's time (``m:ss.d``, right-aligned in 7) and two spaces."""
+LINE_SLACK = 6
+"""Room beyond the limit: a line breaks after the word that reaches it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,16 +46,28 @@ class Line:
     end: float
 
 
+TIME_UP = "⏰time's up "
+
+
+def pause_mark(seconds: float) -> str:
+    return f"⏸{seconds:.1f}s "
+
+
 def transcript_lines(report: Report, max_cells: int = MAX_LINE_CELLS) -> list[Line]:
-    """Split the words at pauses, sentence ends and long stretches."""
+    """Split the words at pauses, sentence ends and long stretches (``max_cells``, the
+    pause and time's-up marks included)."""
     words = report.transcript.words
-    pauses = {p.before_word for p in report.metrics.pauses.items}
+    pauses = {p.before_word: p for p in report.metrics.pauses.items}
+    end_word = report.metrics.length.target_end_word
     lines: list[Line] = []
     first = 0
     for i in range(1, len(words) + 1):
         at_end = i == len(words)
         prev = words[i - 1].text.strip()
-        long = cell_len(join_words(w.text for w in words[first:i])) >= max_cells
+        marks = cell_len(pause_mark(pauses[first].duration)) if first in pauses else 0
+        if end_word is not None and first <= end_word < i:
+            marks += cell_len(TIME_UP)
+        long = cell_len(join_words(w.text for w in words[first:i])) + marks >= max_cells
         if at_end or i in pauses or prev.endswith(SENTENCE_END) or long:
             lines.append(Line(first, i, words[first].start, words[i - 1].end))
             first = i
@@ -100,7 +117,8 @@ class TranscriptView(VerticalScroll, can_focus=True):
     def __init__(self, report: Report, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.report = report
-        self.lines = transcript_lines(report)
+        self._cells = MAX_LINE_CELLS
+        self.lines = transcript_lines(report, self._cells)
         self._fillers: dict[int, list[tuple[int, int]]] = {}
         for f in report.metrics.fillers.items:
             for wi, s, e in f.marks:
@@ -108,10 +126,30 @@ class TranscriptView(VerticalScroll, can_focus=True):
         self._pauses = {p.before_word: p for p in report.metrics.pauses.items}
 
     def compose(self) -> ComposeResult:
-        for n, line in enumerate(self.lines):
-            yield Static(self._render_line(line, n == self.line), classes="transcript-line")
+        yield from self._line_widgets()
+
+    def _line_widgets(self) -> list[Static]:
         if not self.lines:
-            yield Static(Text("No words were recognised.", style="dim"))
+            return [Static(Text("No words were recognised.", style="dim"))]
+        return [
+            Static(self._render_line(line, n == self.line), classes="transcript-line")
+            for n, line in enumerate(self.lines)
+        ]
+
+    async def on_resize(self) -> None:
+        """Lines as long as the box allows (at most :data:`MAX_LINE_CELLS`), so a line
+        never wraps under its time; the cursor stays on its word."""
+        room = self.scrollable_content_region.width - STAMP_CELLS - LINE_SLACK
+        cells = max(MIN_LINE_CELLS, min(MAX_LINE_CELLS, room))
+        if cells == self._cells or not self.lines:
+            return
+        self._cells = cells
+        self.lines = transcript_lines(self.report, cells)
+        self.line = next(
+            (i for i, ln in enumerate(self.lines) if ln.first <= self.word < ln.last), 0
+        )
+        await self.remove_children()
+        await self.mount_all(self._line_widgets())
 
     def action_move(self, lines: int, words: int) -> None:
         if not self.lines:
@@ -156,9 +194,9 @@ class TranscriptView(VerticalScroll, can_focus=True):
             pause = self._pauses.get(i)
             if pause is not None:
                 style = "bold red" if pause.duration >= LONG_PAUSE_S else PAUSE_STYLE
-                text.append(f"⏸{pause.duration:.1f}s ", style=style)
+                text.append(pause_mark(pause.duration), style=style)
             if i == end_word:
-                text.append("⏰time's up ", style="bold red")
+                text.append(TIME_UP, style="bold red")
             piece = words[i].text.strip()
             if prev and piece and join_words([prev, piece]) != prev + piece:
                 text.append(" ")
