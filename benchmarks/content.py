@@ -16,7 +16,7 @@ after the rules were frozen) and per language, and ends with one line::
 
 over all answers. ``--split held-out`` or ``--lang zh|en`` narrow the set; ``--verbose``
 prints every decision. ``--speak`` takes the answers marked ``speak = true``, reads each
-aloud with the kiosk's question voice (``audio.tts.Pyttsx3Speaker``: espeak-ng for English,
+aloud with the kiosk's question voice (``kiosk.audio.tts.Pyttsx3Speaker``: espeak-ng for English,
 the neural Mandarin voice for Mandarin), transcribes it with the real speech model (the
 embedded Whisper base, as the booth does) and checks the key points on that transcript,
 real word times included; it prints each transcript.
@@ -36,7 +36,7 @@ if str(ROOT) not in sys.path:
 
 from kiosk.core.keypoints import check_key_points  # noqa: E402
 from kiosk.core.transcript import Word  # noqa: E402
-from questions.loader import load_library  # noqa: E402
+from kiosk.questions.loader import load_library  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "content_answers.toml"
 
@@ -77,11 +77,11 @@ _VOICE: list[object] = []
 
 def spoken_words(text: str, language: str) -> list[Word]:
     """``text`` read by the kiosk's voice and transcribed by the real model."""
-    from audio.files import resample
-    from audio.tts import Pyttsx3Speaker
+    from kiosk.audio.files import resample
+    from kiosk.audio.tts import Pyttsx3Speaker
     from kiosk.config import cache_dir
-    from models.registry import resolve_model
-    from models.whisper import load_transcriber
+    from kiosk.speech.registry import resolve_model
+    from kiosk.speech.whisper import load_transcriber
 
     if not _VOICE:
         _VOICE.extend([Pyttsx3Speaker(), load_transcriber(resolve_model(None, cache_dir()).path)])

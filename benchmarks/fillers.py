@@ -31,13 +31,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from audio.files import load_audio  # noqa: E402
+from kiosk.audio.files import load_audio  # noqa: E402
 from kiosk.core.figures import clock_text  # noqa: E402
 from kiosk.core.ports import SAMPLE_RATE, Audio, Language  # noqa: E402
 from kiosk.core.report import Report  # noqa: E402
 from kiosk.pipeline import analyze_audio, report_from_transcript  # noqa: E402
-from models.streaming import StreamingTranscriber  # noqa: E402
-from models.whisper import WhisperTranscriber, load_transcriber  # noqa: E402
+from kiosk.speech.streaming import StreamingTranscriber  # noqa: E402
+from kiosk.speech.whisper import WhisperTranscriber, load_transcriber  # noqa: E402
 
 TRUTH = ROOT / "benchmarks" / "data" / "filler_truth.toml"
 WINDOW_S = 0.5

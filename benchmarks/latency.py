@@ -46,12 +46,12 @@ import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from audio.files import load_audio
+from kiosk.audio.files import load_audio
 from kiosk.core.ports import SAMPLE_RATE, Audio, Language
 from kiosk.core.transcript import Transcript, is_han
 from kiosk.pipeline import analyze_audio, report_from_transcript
-from models.streaming import LiveStream, StreamingTranscriber
-from models.whisper import WhisperTranscriber, load_transcriber
+from kiosk.speech.streaming import LiveStream, StreamingTranscriber
+from kiosk.speech.whisper import WhisperTranscriber, load_transcriber
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 CLIPS = ("zh_conversation.wav", "en_jfk.flac", "zh_welcome.wav")
@@ -154,7 +154,7 @@ class Clock:
 def measure(
     transcriber: WhisperTranscriber, pulse: object, path: Path, tail: float, work: Path
 ) -> Result:
-    from audio.recorder import SoundDeviceRecorder
+    from kiosk.audio.recorder import SoundDeviceRecorder
 
     lang = guess_language(path)
     audio = load_audio(path)

@@ -16,9 +16,9 @@ for that child when it ends (``os.wait4`` → ``ru_maxrss``), so runs never mix:
 
 * ``kiosk analyze FILE --json`` on each recording;
 * the booth: the spoken answer fed in 0.1 s blocks, as fast as they can be written, to a
-  WAV writer (``audio/wav.py``) and a :class:`models.streaming.LiveStream` (the real model)
-  as the recorder does; then the stop key (``LiveStream.stop``), the recording read back and
-  checked for speech as the processing screen does, and the report.
+  WAV writer (``kiosk/audio/wav.py``) and a :class:`kiosk.speech.streaming.LiveStream`
+  (the real model) as the recorder does; then the stop key (``LiveStream.stop``), the
+  recording read back and checked for speech as the pipeline does, and the report.
 
 Ends with one line::
 
@@ -70,7 +70,7 @@ BLOCK_S = 0.1
 
 def build_answer(seconds: float, path: Path) -> Path:
     """The clips joined with short pauses until ``seconds``, silence-padded to exactly it."""
-    from audio.files import load_audio
+    from kiosk.audio.files import load_audio
 
     clips = [load_audio(ROOT / "tests" / "data" / name) for name in CLIPS]
     total = int(seconds * SAMPLE_RATE)
@@ -126,12 +126,11 @@ def booth_cmd(path: Path, work: Path) -> list[str]:
 def booth_child(path: Path, work: Path) -> int:
     """The booth's path in this process: writer + live stream fed block by block, stop,
     read back, report. Prints a short JSON summary."""
-    from audio.files import load_audio
-    from audio.wav import WavWriter
-    from kiosk.pipeline import report_from_transcript
-    from kiosk.ui.screens.processing import SILENT_DBFS, loudest_dbfs
-    from models.streaming import LiveStream, StreamingTranscriber
-    from models.whisper import load_transcriber
+    from kiosk.audio.files import load_audio
+    from kiosk.audio.wav import WavWriter
+    from kiosk.pipeline import SILENT_DBFS, loudest_dbfs, report_from_transcript
+    from kiosk.speech.streaming import LiveStream, StreamingTranscriber
+    from kiosk.speech.whisper import load_transcriber
 
     transcriber = load_transcriber()
     stream = LiveStream(StreamingTranscriber(transcriber, "auto")).start()

@@ -33,14 +33,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from audio.files import load_audio
 from benchmarks.latency import guess_language, with_silence
+from kiosk.audio.files import load_audio
 from kiosk.core.report import Report
 from kiosk.core.transcript import Transcript, is_han
 from kiosk.pipeline import analyze_audio, report_from_transcript
-from models.guards import normalize
-from models.streaming import LiveStream, StreamingTranscriber
-from models.whisper import WhisperTranscriber, load_transcriber
+from kiosk.speech.guards import normalize
+from kiosk.speech.streaming import LiveStream, StreamingTranscriber
+from kiosk.speech.whisper import WhisperTranscriber, load_transcriber
 
 
 def units(tx: Transcript) -> list[str]:
@@ -61,7 +61,7 @@ def identical(run: Transcript, batch: Transcript) -> float:
 def replay(
     transcriber: WhisperTranscriber, pulse: object, path: Path, lead: float, work: Path
 ) -> Report:
-    from audio.recorder import SoundDeviceRecorder
+    from kiosk.audio.recorder import SoundDeviceRecorder
 
     processor = StreamingTranscriber(transcriber, guess_language(path))
     stream = LiveStream(processor).start()

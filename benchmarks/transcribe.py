@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from audio.files import load_audio
-from models.whisper import load_transcriber
+from kiosk.audio.files import load_audio
+from kiosk.speech.whisper import load_transcriber
 
 
 def _peak_rss_mb() -> float:

@@ -10,7 +10,7 @@ worst error rate and the worst five questions, and ends with one line::
     zh_cer_mean=… zh_cer_worst=… en_wer_mean=… en_wer_worst=… questions=…
 
 Mandarin is scored by character error rate over Han characters and whole Latin terms,
-English by word error rate (normalisation in ``audio/voices/intelligibility.py``). The
+English by word error rate (normalisation in ``kiosk/audio/voices/intelligibility.py``). The
 Mandarin voice is not deterministic (its acoustic model keeps dropout on), so repeated runs
 differ by a point or two. ``--lang zh|en`` and ``--limit N`` (the first N questions of
 each language) make quicker runs, and ``--only-terms`` keeps the Mandarin questions that
@@ -75,8 +75,8 @@ def _questions(
     lang: str | None, limit: int | None, only_terms: bool = False
 ) -> list[tuple[str, str, str]]:
     """``(id, language, spoken text)`` of every bundled question, in bank order."""
-    from audio.voices.terms import has_terms
-    from questions.loader import load_library
+    from kiosk.audio.voices.terms import has_terms
+    from kiosk.questions.loader import load_library
 
     library = load_library(include_bundled=True, include_user=False)
     chosen: list[tuple[str, str, str]] = []
@@ -94,10 +94,10 @@ def _questions(
 
 
 def intelligibility(args: argparse.Namespace) -> list[Result]:
-    from audio.files import resample
-    from audio.tts import Pyttsx3Speaker
-    from audio.voices.intelligibility import cer, wer
-    from models.whisper import load_transcriber
+    from kiosk.audio.files import resample
+    from kiosk.audio.tts import Pyttsx3Speaker
+    from kiosk.audio.voices.intelligibility import cer, wer
+    from kiosk.speech.whisper import load_transcriber
 
     questions = _questions(args.lang, args.limit, args.only_terms)
     transcriber = load_transcriber(args.model)
@@ -148,7 +148,7 @@ def summary(results: list[Result]) -> str:
 def measure() -> dict[str, float]:
     """One process's figures (called in the child)."""
     t0 = time.perf_counter()
-    from audio.voices import mandarin_available, synthesize_mandarin
+    from kiosk.audio.voices import mandarin_available, synthesize_mandarin
 
     available = mandarin_available()
     t1 = time.perf_counter()

@@ -19,7 +19,8 @@ from textual.pilot import Pilot
 from textual.widgets import Tree
 
 from kiosk.core.flow import Kind
-from kiosk.store import Store
+from kiosk.speech.fakes import FakeTranscriber
+from kiosk.store.database import Store
 from kiosk.ui import rounds
 from kiosk.ui.practice import Practice
 from kiosk.ui.screens.debrief import DebriefScreen
@@ -29,7 +30,6 @@ from kiosk.ui.screens.processing import ProcessingScreen
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.recording import RecordingScreen
 from kiosk.ui.screens.report import ReportScreen
-from models.fakes import FakeTranscriber
 from tests.support.history import StepClock
 from tests.test_ui_support import (
     answer_to_report,

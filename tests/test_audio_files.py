@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audio.files import load_audio, resample, write_wav
+from kiosk.audio.files import load_audio, resample, write_wav
 from kiosk.core.errors import BadInput
 
 

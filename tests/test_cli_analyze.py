@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audio.files import write_wav
+from kiosk.audio.files import write_wav
 from kiosk.cli import main
 from kiosk.commands import analyze
 from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.pipeline import analyze_file
-from models.fakes import FakeTranscriber, TranscribeCall
+from kiosk.speech.fakes import FakeTranscriber, TranscribeCall
 from tests.support.audio import tone
 
 

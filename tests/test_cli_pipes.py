@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import EXIT_BROKEN_PIPE
-from kiosk.store import Store
+from kiosk.store.database import Store
 from tests.support.history import StepClock, improving_history
 
 ANSWER = "{answer}"  # replaced by the id of an answer in the seeded history

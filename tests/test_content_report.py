@@ -15,19 +15,20 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from audio.files import write_wav
+from kiosk.audio.files import write_wav
 from kiosk.cli import main
 from kiosk.commands import analyze
-from kiosk.core.keypoints import ContentReview, KeyPointResult, Match
+from kiosk.core.content import ContentReview
+from kiosk.core.keypoints import KeyPointResult, Match
 from kiosk.core.report import Report, content_markdown
 from kiosk.core.transcript import Span, Transcript, Word
+from kiosk.output.render import MATCH_STYLE, content_text, key_point_text
 from kiosk.pipeline import report_from_transcript
-from kiosk.render import MATCH_STYLE, content_text, key_point_text
+from kiosk.questions.library import Library
+from kiosk.questions.model import Bank, Kind
+from kiosk.speech.fakes import FakeTranscriber
 from kiosk.ui.screens.report import ReportScreen
 from kiosk.ui.widgets.content_review import ContentReviewView
-from models.fakes import FakeTranscriber
-from questions.library import Library
-from questions.model import Bank, Kind
 from tests.support.audio import tone
 from tests.support.snapshots import fixed_home
 from tests.test_ui_support import booth, deliver, open_first_question, question, until

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audio.files import load_audio
+from kiosk.audio.files import load_audio
 from kiosk.core.coverage import coverage, untranscribed
 from kiosk.core.ports import SAMPLE_RATE
-from models.whisper import WhisperTranscriber
+from kiosk.speech.whisper import WhisperTranscriber
 
 pytestmark = pytest.mark.model
 

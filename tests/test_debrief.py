@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from kiosk.core.debrief import RoundAnswer, build_debrief
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
-from kiosk.export import FOLLOW_UP_MARK, SKIPPED_MARK, round_markdown
+from kiosk.output.export import FOLLOW_UP_MARK, SKIPPED_MARK, round_markdown
 from kiosk.pipeline import report_from_transcript
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.debrief import DebriefScreen

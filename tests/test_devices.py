@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from audio import devices
-from audio.devices import DeviceInfo, choose
+from kiosk.audio import devices
+from kiosk.audio.devices import DeviceInfo, choose
 from kiosk.cli import main
 from kiosk.core.errors import DeviceError
 
@@ -121,7 +121,7 @@ def test_kiosk_devices_command(
 _ALSA_ERROR = """
 import ctypes, sys
 if sys.argv[1] == "quiet":
-    from audio.devices import sounddevice
+    from kiosk.audio.devices import sounddevice
     sounddevice()
 lib = ctypes.CDLL("libasound.so.2")
 handle = ctypes.c_void_p()

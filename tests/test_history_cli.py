@@ -13,15 +13,15 @@ import numpy as np
 import pytest
 from rich.cells import cell_len
 
-from audio.wav import WavWriter
+from kiosk.audio.wav import WavWriter
 from kiosk.cli import main
 from kiosk.config import data_dir
 from kiosk.core.metrics import compute_metrics
 from kiosk.core.report import Report
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
-from kiosk.store import DB_NAME, Store
-from questions.model import Question
+from kiosk.questions.model import Question
+from kiosk.store.database import DB_NAME, Store
 from tests.support.store import INTRO, ZH_WORDS, interrupted_attempt, rag, zh_intro
 
 RAG = rag(Target(2, 4))

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audio.playback import DevicePlayer
+from kiosk.audio.playback import DevicePlayer
 from kiosk.core.transcript import Span, Transcript, Word
-from kiosk.store import Store
+from kiosk.store.database import Store
 from kiosk.ui.screens.review import ReviewScreen
 from kiosk.ui.widgets.transcript_view import TranscriptView
 from tests.plugins.virtual_audio import PulseAudio

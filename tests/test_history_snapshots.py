@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from kiosk.store import Store
+from kiosk.store.database import Store
 from kiosk.ui.drill import DrillClock, drill_practice
 from kiosk.ui.screens.recording import RecordingScreen
 from tests.support.history import StepClock, improving_history

@@ -1,6 +1,6 @@
 """Pilot tests of the booth's history: list and filters, review with playback, compare,
 progress, export and delete. The history is a real store filled with real metrics; the
-only double is the audio output (``audio.fakes.FakePlayer``, given to the booth as its
+only double is the audio output (``kiosk.audio.fakes.FakePlayer``, given to the booth as its
 player: it keeps what would have been played)."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import pytest
 from textual.widgets import DataTable, Input, Select, Static
 from textual_plotext import PlotextPlot
 
-from audio.fakes import FakePlayer
+from kiosk.audio.fakes import FakePlayer
 from kiosk.core.errors import DeviceError
-from kiosk.store import Store
+from kiosk.store.database import Store
 from kiosk.ui.screens.compare import CompareScreen
 from kiosk.ui.screens.history import HistoryScreen
 from kiosk.ui.screens.home import HomeScreen

@@ -12,9 +12,9 @@ from textual.widgets.tree import TreeNode
 from kiosk.core.drills import PRESETS_S
 from kiosk.core.figures import clock_text
 from kiosk.core.target import Target
+from kiosk.questions.library import Library
+from kiosk.questions.model import Bank, Kind
 from kiosk.ui.screens.drill import DrillSetupScreen
-from questions.library import Library
-from questions.model import Bank, Kind
 from tests.test_ui_support import booth, question, until
 
 CLOCK = re.compile(r"\d+:\d\d")

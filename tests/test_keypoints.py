@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from kiosk.core.content import ContentReview
 from kiosk.core.keypoints import (
     WINDOW_UNITS,
     AnswerText,
-    ContentReview,
     check_key_points,
     key_point_terms,
     stem,

@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audio.files import load_audio
+from kiosk.audio.files import load_audio
 from kiosk.core.coverage import coverage
 from kiosk.core.ports import SAMPLE_RATE, Audio, Language
 from kiosk.core.transcript import Transcript, is_han
-from models.guards import normalize
-from models.whisper import PROMPTS, WhisperTranscriber
+from kiosk.speech.guards import normalize
+from kiosk.speech.whisper import PROMPTS, WhisperTranscriber
 
 pytestmark = pytest.mark.model
 

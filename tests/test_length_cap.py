@@ -12,17 +12,17 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from audio.fakes import FakeRecorder
+from kiosk.audio.fakes import FakeRecorder
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.core.ports import SAMPLE_RATE
 from kiosk.core.target import Target
-from kiosk.store import Store
+from kiosk.questions.library import Library
+from kiosk.questions.model import Bank
+from kiosk.store.database import Store
 from kiosk.ui.drill import drill_practice
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.recording import RecordingScreen, answer_limit
 from kiosk.ui.screens.report import ReportScreen
-from questions.library import Library
-from questions.model import Bank
 from tests.support.audio import tone
 from tests.support.history import StepClock
 from tests.test_ui_support import Booth, booth, deliver, open_first_question, question, until

@@ -1,4 +1,4 @@
-"""The booth's live-transcription service, with its double (``models.fakes.FakeStreams``)
+"""The booth's live-transcription service, with its double (``kiosk.speech.fakes.FakeStreams``)
 given through ``make_app(streams=…)``: what the booth does with a stream, whatever the
 model. The real stream over a chunk-decoding model is tested in tests/test_streaming_ui.py.
 """
@@ -9,11 +9,11 @@ import numpy as np
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from audio.fakes import FakeRecorder
+from kiosk.audio.fakes import FakeRecorder
 from kiosk.config import Settings
 from kiosk.core.transcript import Transcript
+from kiosk.speech.fakes import FakeStreams
 from kiosk.ui.screens.report import ReportScreen
-from models.fakes import FakeStreams
 from tests.test_ui_support import Booth, booth, deliver, open_first_question, until, zh_transcript
 
 SIZE = (110, 40)

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from audio.voices import MandarinVoiceError, mandarin_available, synthesize_mandarin
-from audio.voices import assets as voice_assets
-from audio.voices.frontend import (
+from kiosk.audio.voices import MandarinVoiceError, mandarin_available, synthesize_mandarin
+from kiosk.audio.voices import assets as voice_assets
+from kiosk.audio.voices.frontend import (
     JARGON,
     LETTERS,
     MAX_PHRASE_CHARS,
@@ -28,11 +28,11 @@ from audio.voices.frontend import (
     numbers_to_chinese,
     to_phrases,
 )
-from audio.voices.phonemes import PhonemeEncoder
-from audio.voices.tflite_patch import custom_ops, ensure_patched, is_patched, patch_model
+from kiosk.audio.voices.phonemes import PhonemeEncoder
+from kiosk.audio.voices.tflite_patch import custom_ops, ensure_patched, is_patched, patch_model
 
 if TYPE_CHECKING:
-    from models.whisper import WhisperTranscriber
+    from kiosk.speech.whisper import WhisperTranscriber
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -199,7 +199,7 @@ def test_missing_voice_files_say_what_to_do(
 def test_unusable_voice_raises_a_one_line_error_once_loaded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import audio.voices as voices
+    import kiosk.audio.voices as voices
 
     monkeypatch.setattr(voices, "_voice", None)
     monkeypatch.setattr(voices, "_failure", None)
@@ -220,7 +220,7 @@ def test_voice_is_installed_here() -> None:
 
 def test_availability_is_cheap_and_tensorflow_is_never_imported() -> None:
     code = (
-        "import sys; from audio.voices import mandarin_available, synthesize_mandarin\n"
+        "import sys; from kiosk.audio.voices import mandarin_available, synthesize_mandarin\n"
         "assert mandarin_available()\n"
         "print(sorted(m for m in ('ai_edge_litert', 'pypinyin') if m in sys.modules))\n"
         "synthesize_mandarin('你好')\n"
@@ -304,7 +304,7 @@ def test_cer_helper_counts_edits() -> None:
 def test_questions_are_intelligible_to_whisper(
     question: str, transcriber: WhisperTranscriber
 ) -> None:
-    from audio.files import resample
+    from kiosk.audio.files import resample
 
     audio, rate = synthesize_mandarin(question)
     heard = transcriber.transcribe(resample(audio, rate), language="zh").text

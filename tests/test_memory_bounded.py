@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 
-from audio.files import load_audio, resample
+from kiosk.audio.files import load_audio, resample
 from kiosk.commands.analyze import clipping_note
+from kiosk.core.chunking import WINDOW, Policy
 from kiosk.core.ports import SAMPLE_RATE, Audio
-from kiosk.core.streaming import WINDOW, Policy
-from models.streaming import VAD_BATCH, SileroProbabilities, StreamingTranscriber
+from kiosk.speech.streaming import VAD_BATCH, SileroProbabilities, StreamingTranscriber
 from tests.test_streaming import BurstDecoder, EnergyVad, burst_audio
 
 MB = 1_000_000

@@ -9,7 +9,7 @@ import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
-from kiosk.store import Store
+from kiosk.store.database import Store
 from kiosk.ui.screens.history import HistoryScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.review import ReviewScreen

@@ -21,11 +21,11 @@ FORBIDDEN = (
     "pyttsx3",
     "faster_whisper",
     "ctranslate2",
-    "audio",
+    "kiosk.audio",
     "kiosk.ui",
 )
-PURE_PACKAGES = ("kiosk.core", "questions")
-PURE_MODULES = ("models.registry",)
+PURE_PACKAGES = ("kiosk.core", "kiosk.questions")
+PURE_MODULES = ("kiosk.speech.registry",)
 
 
 def pure_modules() -> list[str]:
@@ -58,7 +58,7 @@ def imported_by(module: str) -> set[str]:
 def test_the_walk_finds_the_core() -> None:
     found = pure_modules()
     assert {"kiosk.core.metrics", "kiosk.core.fillers", "kiosk.core.report"} <= set(found)
-    assert "models.registry" in found
+    assert "kiosk.speech.registry" in found
 
 
 @pytest.mark.parametrize("module", pure_modules())
@@ -72,4 +72,4 @@ def test_module_is_pure(module: str) -> None:
 
 def test_the_probe_can_see_a_forbidden_import() -> None:
     assert "kiosk.commands.analyze" in imported_by("kiosk.commands.analyze")
-    assert "audio.files" in imported_by("audio.files")
+    assert "kiosk.audio.files" in imported_by("kiosk.audio.files")

@@ -10,9 +10,9 @@ import pytest
 
 from kiosk.config import config_dir
 from kiosk.core.target import Target
-from questions.library import BankError
-from questions.loader import load_library, parse_text, validate_paths
-from questions.model import DEFAULT_TARGETS, Kind, default_target
+from kiosk.questions.library import BankError
+from kiosk.questions.loader import load_library, parse_text, validate_paths
+from kiosk.questions.model import DEFAULT_TARGETS, Kind, default_target
 
 HEADER = '[bank]\nid = "{bank}"\ntitle = "Test bank"\nlanguage = "{lang}"\n'
 ENTRY = '\n[[questions]]\nid = "{id}"\ncategory = "{cat}"\nkind = "{kind}"\ntext = "Q {id}"\n'
@@ -219,7 +219,7 @@ def test_library_groups_by_category() -> None:
     lib_text = bank_text("b", ["q-1", "q-2"]) + ENTRY.format(id="q-3", cat="反问", kind="reverse")
     parsed = parse_text(lib_text)
     assert parsed.bank is not None
-    from questions.library import Library
+    from kiosk.questions.library import Library
 
     lib = Library((parsed.bank,))
     assert lib.categories() == [("项目深挖", 2), ("反问", 1)]

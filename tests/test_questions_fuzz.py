@@ -17,9 +17,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from questions.library import BankError
-from questions.loader import Parsed, Source, load_library, parse_text
-from questions.rounds import parse_rounds
+from kiosk.questions.library import BankError
+from kiosk.questions.loader import Parsed, Source, load_library, parse_text
+from kiosk.questions.rounds import parse_rounds
 
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NAME = "fuzz.toml"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from questions.library import Library
-from questions.loader import Source, load_library, parse_text
-from questions.rounds import RoundError, RoundSpec, compose_round, load_rounds, parse_rounds
+from kiosk.questions.library import Library
+from kiosk.questions.loader import Source, load_library, parse_text
+from kiosk.questions.rounds import RoundError, RoundSpec, compose_round, load_rounds, parse_rounds
 
 
 def entry(qid: str, cat: str, kind: str, extra: str = "") -> str:

@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audio.level import LevelMeter, SilenceDetector, peak, rms_dbfs
-from audio.recorder import SoundDeviceRecorder
-from audio.wav import repair_wav
+from kiosk.audio.level import LevelMeter, SilenceDetector, peak, rms_dbfs
+from kiosk.audio.recorder import SoundDeviceRecorder
+from kiosk.audio.wav import repair_wav
 from kiosk.core.errors import DeviceError
 from tests.plugins.virtual_audio import running_pulse, use_pulse
 
@@ -177,7 +177,7 @@ def test_device_at_48k_is_resampled_to_16k(
 
 
 def test_device_rate_falls_back_to_the_device_default() -> None:
-    from audio.devices import DeviceInfo
+    from kiosk.audio.devices import DeviceInfo
 
     class PickySd:
         PortAudioError = RuntimeError
@@ -251,7 +251,7 @@ _KILLED = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from audio.recorder import SoundDeviceRecorder
+    from kiosk.audio.recorder import SoundDeviceRecorder
     rec = SoundDeviceRecorder()
     rec.start(Path(sys.argv[1]), on_audio=lambda b: print(rec.samples, flush=True))
     time.sleep(60)

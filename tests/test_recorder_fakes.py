@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audio.fakes import FakeRecorder, FakeSpeaker
-from audio.wav import to_int16
+from kiosk.audio.fakes import FakeRecorder, FakeSpeaker
+from kiosk.audio.wav import to_int16
 from kiosk.core.errors import DeviceError
 
 RATE = 16_000

@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from audio.wav import WavWriter
+from kiosk.audio.wav import WavWriter
 from kiosk.core.ports import Audio, Language
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
-from kiosk.recovery import RecoverySummary, analyse_attempt, recover
-from kiosk.store import Store
+from kiosk.pipeline.recovery import RecoverySummary, analyse_attempt, recover
+from kiosk.store.database import Store
 from tests.support.store import interrupted_attempt, zh_intro
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,8 +28,8 @@ RECORDER = textwrap.dedent(
     """
     import sys, time
     import numpy as np
-    from audio.wav import WavWriter
-    from kiosk.store import Store
+    from kiosk.audio.wav import WavWriter
+    from kiosk.store.database import Store
 
     store = Store.open()
     path = store.new_recording_path("zh-llm-rag-01")
@@ -137,7 +137,7 @@ def test_reused_pid_is_not_mistaken_for_the_recorder() -> None:
 
 def test_interrupted_before_any_audio_is_marked_failed() -> None:
     script = (
-        "from kiosk.store import Store; s = Store.open(); "
+        "from kiosk.store.database import Store; s = Store.open(); "
         "print(s.begin_attempt(None, s.new_recording_path('q')))"
     )
     out = subprocess.run(

@@ -128,7 +128,7 @@ def test_round_trip_property(tokens: list[str]) -> None:
 
 
 def test_rich_transcript_highlights_fillers_and_pauses() -> None:
-    from kiosk.render import FILLER_STYLE, transcript_text
+    from kiosk.output.render import FILLER_STYLE, transcript_text
 
     text = transcript_text(make_report())
     styled = {text.plain[s.start : s.end]: str(s.style) for s in text.spans}
@@ -211,7 +211,7 @@ def test_no_filler_is_never_at_least_0() -> None:
     from rich.console import Console
 
     from kiosk.core.figures import fillers_text
-    from kiosk.render import render_report
+    from kiosk.output.render import render_report
     from kiosk.ui.widgets.report_cards import cards
 
     assert fillers_text(0) == "none counted" and fillers_text(3) == "at least 3"
@@ -230,7 +230,7 @@ def test_no_filler_is_never_at_least_0() -> None:
 def test_every_renderer_writes_the_same_figures() -> None:
     from rich.console import Console
 
-    from kiosk.render import render_report
+    from kiosk.output.render import render_report
     from kiosk.ui.widgets.report_cards import cards
 
     report = particle_report()

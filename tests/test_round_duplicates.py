@@ -1,4 +1,4 @@
-"""No near-duplicate questions in one mock round (``questions.rounds``)."""
+"""No near-duplicate questions in one mock round (``kiosk.questions.rounds``)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from questions.loader import load_library
-from questions.rounds import (
+from kiosk.questions.loader import load_library
+from kiosk.questions.rounds import (
     NEAR_DUPLICATE,
     compose_round,
     load_rounds,

@@ -23,13 +23,13 @@ from textual.widgets import Tree
 
 from kiosk.core.ports import Cancelled
 from kiosk.core.target import Target
-from kiosk.store import Store
+from kiosk.questions.library import Library
+from kiosk.questions.model import Bank
+from kiosk.speech.fakes import FakeTranscriber, TranscribeCall
+from kiosk.store.database import Store
 from kiosk.ui import rounds
 from kiosk.ui.drill import drill_practice
 from kiosk.ui.practice import Practice
-from models.fakes import FakeTranscriber, TranscribeCall
-from questions.library import Library
-from questions.model import Bank
 from tests.support.history import StepClock, answer, improving_history
 from tests.support.snapshots import fixed_home
 from tests.test_ui_support import (
@@ -126,6 +126,24 @@ def keys(*pressed: str) -> Reach:
     return reach
 
 
+async def palette(b: Booth, pilot: Pilot[Any]) -> None:
+    """The command palette once its list is complete (providers search in a worker, so a
+    busy machine fills it later): the same count of commands three times 0.1 s apart."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(b.app.screen, CommandPalette))
+    counts: list[int] = []
+
+    def settled() -> bool:
+        counts.append(b.app.screen.query_one(CommandList).option_count)
+        return len(counts) >= 3 and counts[-1] > 0 and len(set(counts[-3:])) == 1
+
+    while not settled():
+        await pilot.pause(0.1)
+    await settle(b, pilot)
+
+
 async def drill_setup(b: Booth, pilot: Pilot[Any]) -> None:
     await until(pilot, lambda: bool(b.app.screen.query(Tree)))
     tree: Tree[object] = b.app.screen.query_one(Tree)
@@ -205,7 +223,7 @@ CASES: dict[str, Case] = {
     "progress": Case(keys("p"), history=True),
     "settings": Case(keys("s")),
     "help": Case(keys("question_mark")),
-    "palette": Case(keys("ctrl+p")),
+    "palette": Case(palette),
     "drill-setup": Case(drill_setup),
     "drill-countdown": Case(drill_countdown),
     "drill-report": Case(drill_report, transcript=answer(24, 220)),

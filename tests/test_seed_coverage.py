@@ -17,8 +17,8 @@ from collections.abc import Iterator
 import opencc
 import pytest
 
-from questions.loader import load_library
-from questions.model import Kind, Question
+from kiosk.questions.loader import load_library
+from kiosk.questions.model import Kind, Question
 
 S000 = "000_139f941a15def545.txt"
 S001 = "001_10ecf5c3c27b8c4e.txt"

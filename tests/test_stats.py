@@ -10,8 +10,8 @@ import pytest
 from kiosk.cli import main
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
-from kiosk.store import Store
-from questions.model import Kind, Question
+from kiosk.questions.model import Kind, Question
+from kiosk.store.database import Store
 from tests.support.history import StepClock, answer, improving_history, keep, zh_question
 
 EN_QUESTION = Question(

@@ -11,20 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import store as store_module
 from kiosk.config import data_dir
 from kiosk.core.metrics import compute_metrics
 from kiosk.core.report import Report
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
-from kiosk.store import (
+from kiosk.questions.model import Question
+from kiosk.store import database as store_module
+from kiosk.store.database import (
     DB_NAME,
     SCHEMA_VERSION,
     AttemptNotFound,
     Store,
     StoreError,
 )
-from questions.model import Question
 from tests.support.history import StepClock
 from tests.support.store import INTRO, ZH_WORDS, rag
 

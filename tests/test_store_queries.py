@@ -9,7 +9,7 @@ import threading
 from datetime import timedelta
 
 from kiosk.config import data_dir
-from kiosk.store import DB_NAME, SCHEMA_VERSION, AttemptFilter, Planned, Store
+from kiosk.store.database import DB_NAME, SCHEMA_VERSION, AttemptFilter, Planned, Store
 from tests.support.history import (
     MOTIVATION,
     START,

@@ -16,9 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from kiosk.core.coverage import coverage, untranscribed
-from kiosk.core.ports import SAMPLE_RATE, Audio
-from kiosk.core.streaming import (
+from kiosk.core.chunking import (
     SPEECH_PARAMS,
     WINDOW,
     Caption,
@@ -35,8 +33,10 @@ from kiosk.core.streaming import (
     split_at_horizon,
     words_from,
 )
+from kiosk.core.coverage import coverage, untranscribed
+from kiosk.core.ports import SAMPLE_RATE, Audio
 from kiosk.core.transcript import Span, Word
-from models.streaming import LiveStream, StreamingTranscriber
+from kiosk.speech.streaming import LiveStream, StreamingTranscriber
 
 POLICY = Policy()
 W_S = WINDOW / SAMPLE_RATE  # seconds per VAD window
@@ -510,7 +510,7 @@ def test_the_same_speech_later_in_the_recording_is_cut_on_its_sound(lead: int) -
 
 
 def test_a_chunk_is_trimmed_to_its_sound_but_not_inside_it() -> None:
-    from kiosk.core.streaming import LEAD_PAD, LOUD_FRAME, TAIL_PAD, anchor_range
+    from kiosk.core.chunking import LEAD_PAD, LOUD_FRAME, TAIL_PAD, anchor_range
 
     rate, lead, tail = SAMPLE_RATE, round(LEAD_PAD * SAMPLE_RATE), round(TAIL_PAD * SAMPLE_RATE)
     sound = np.full(rate, 0.1, np.float32)

@@ -19,13 +19,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audio.files import load_audio
+from kiosk.audio.files import load_audio
+from kiosk.core.chunking import Policy
 from kiosk.core.ports import SAMPLE_RATE, Audio, Language
-from kiosk.core.streaming import Policy
 from kiosk.core.transcript import Transcript, is_han
-from models.guards import normalize
-from models.streaming import StreamingTranscriber
-from models.whisper import WhisperTranscriber, speech_spans
+from kiosk.speech.guards import normalize
+from kiosk.speech.streaming import StreamingTranscriber
+from kiosk.speech.whisper import WhisperTranscriber, speech_spans
 
 pytestmark = pytest.mark.model
 

@@ -18,14 +18,14 @@ from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from audio.fakes import FakeRecorder
-from audio.files import load_audio
+from kiosk.audio.fakes import FakeRecorder
+from kiosk.audio.files import load_audio
 from kiosk.core.ports import SAMPLE_RATE, Audio
 from kiosk.core.transcript import Word
+from kiosk.speech.fakes import FakeTranscriber
 from kiosk.ui import messages as msg
 from kiosk.ui.screens.recording import RecordingScreen
 from kiosk.ui.screens.report import ReportScreen
-from models.fakes import FakeTranscriber
 from tests.test_ui_support import Booth, booth, open_first_question, until, zh_transcript
 
 DATA = Path(__file__).parent / "data"

@@ -14,12 +14,12 @@ import numpy as np
 import opencc
 import pytest
 
-from audio.files import load_audio
+from kiosk.audio.files import load_audio
 from kiosk.core.errors import ModelError
 from kiosk.core.ports import Cancelled, Progress
 from kiosk.core.transcript import Transcript
-from models.guards import normalize
-from models.whisper import WhisperTranscriber, load_transcriber, speech_spans
+from kiosk.speech.guards import normalize
+from kiosk.speech.whisper import WhisperTranscriber, load_transcriber, speech_spans
 
 pytestmark = pytest.mark.model
 

@@ -11,7 +11,7 @@ import pytest
 from kiosk.core.errors import ModelError
 from kiosk.core.ports import Cancelled, Progress, Transcriber
 from kiosk.core.transcript import Transcript, Word
-from models.fakes import FakeTranscriber, words_from
+from kiosk.speech.fakes import FakeTranscriber, words_from
 
 ONE_SECOND = np.zeros(16_000, np.float32)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.core.transcript import Word
-from models.guards import (
+from kiosk.speech.guards import (
     SegmentStats,
     collapse_repeats,
     compression_ratio,
@@ -111,8 +111,8 @@ def test_compression_ratio_tells_loops_from_sentences() -> None:
 
 
 def test_a_segment_that_is_a_piece_of_the_prompt_was_not_said() -> None:
-    from models.guards import echoes_prompt
-    from models.whisper import PROMPTS
+    from kiosk.speech.guards import echoes_prompt
+    from kiosk.speech.whisper import PROMPTS
 
     assert echoes_prompt("It's hard to say.", PROMPTS["en"])
     assert echoes_prompt(" you know, like, it's", PROMPTS["en"])

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from audio import tts
-from audio.playback import play, resample_linear
-from audio.tts import NullSpeaker, Pyttsx3Speaker, SpeechError, spoken_language
+from kiosk.audio import tts
+from kiosk.audio.playback import play, resample_linear
+from kiosk.audio.tts import NullSpeaker, Pyttsx3Speaker, SpeechError, spoken_language
 
 QUESTION_EN = "Tell me about a product you admire, and why."
 
@@ -187,7 +187,7 @@ def test_play_can_be_stopped(pulse_virtual_audio: Any) -> None:
 @pytest.mark.model
 def test_english_question_is_intelligible(transcriber: Any) -> None:
     """The real speech model, hearing the synthesised question, gets (nearly) every word."""
-    from audio.files import resample
+    from kiosk.audio.files import resample
 
     samples, rate = _speaker().synthesize(QUESTION_EN, "en")
     text = transcriber.transcribe(resample(samples, rate), language="en").text.lower()

@@ -12,9 +12,12 @@ from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, Switch, Tree
 
-from audio.fakes import FakeRecorder, FakeSpeaker
+from kiosk.audio.fakes import FakeRecorder, FakeSpeaker
 from kiosk.config import Settings, config_file, load_settings
 from kiosk.core.transcript import Transcript
+from kiosk.questions.library import Library
+from kiosk.questions.model import Bank
+from kiosk.speech.fakes import FakeTranscriber, TranscribeCall
 from kiosk.ui import messages as msg
 from kiosk.ui.screens.help import HelpScreen
 from kiosk.ui.screens.home import HomeScreen
@@ -24,9 +27,6 @@ from kiosk.ui.screens.recording import RecordingScreen
 from kiosk.ui.screens.report import ReportScreen
 from kiosk.ui.screens.settings import SettingsScreen
 from kiosk.ui.widgets.meters import LevelMeter, TargetBar
-from models.fakes import FakeTranscriber, TranscribeCall
-from questions.library import Library
-from questions.model import Bank
 from tests.support.audio import tone
 from tests.test_ui_support import (
     NO_DEVICE,

@@ -10,7 +10,7 @@ import pytest
 from kiosk.cli import build_parser, main
 from kiosk.commands import tui
 from kiosk.config import Settings, config_file
-from kiosk.store import Store
+from kiosk.store.database import Store
 from kiosk.ui.app import KioskApp
 from kiosk.ui.services import LiveSettings
 
@@ -64,7 +64,7 @@ def test_kiosk_opens_the_booth_with_settings_library_and_history(
 def test_the_voice_is_built_on_first_use_with_the_current_rate(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import audio.tts
+    import kiosk.audio.tts
 
     built: list[dict[str, Any]] = []
 
@@ -83,7 +83,7 @@ def test_the_voice_is_built_on_first_use_with_the_current_rate(
         def stop(self) -> None:
             pass
 
-    monkeypatch.setattr(audio.tts, "Pyttsx3Speaker", Voice)
+    monkeypatch.setattr(kiosk.audio.tts, "Pyttsx3Speaker", Voice)
     current = LiveSettings(Settings(tts_rate=150))
     lazy = tui.LazySpeaker(current)
     lazy.stop()

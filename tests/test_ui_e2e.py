@@ -13,17 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from audio.fakes import FakeSpeaker
-from audio.files import load_audio
-from audio.playback import DevicePlayer
-from audio.recorder import SoundDeviceRecorder
+from kiosk.audio.fakes import FakeSpeaker
+from kiosk.audio.files import load_audio
+from kiosk.audio.playback import DevicePlayer
+from kiosk.audio.recorder import SoundDeviceRecorder
 from kiosk.config import Settings
-from kiosk.store import Store
+from kiosk.speech.live import open_stream
+from kiosk.store.database import Store
 from kiosk.ui.app import make_app
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.recording import RecordingScreen
 from kiosk.ui.screens.report import ReportScreen
-from models.live import open_stream
 from tests.plugins.virtual_audio import PulseAudio
 from tests.test_ui_support import library, open_first_question, until
 

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Footer
 
-from kiosk.store import Store
+from kiosk.store.database import Store
 from kiosk.ui.screens.history import HistoryScreen
 from kiosk.ui.screens.review import ReviewScreen
 from kiosk.ui.screens.settings import SettingsScreen

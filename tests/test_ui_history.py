@@ -8,13 +8,13 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from audio.fakes import FakeRecorder
-from audio.files import load_audio, write_wav
+from kiosk.audio.fakes import FakeRecorder
+from kiosk.audio.files import load_audio, write_wav
 from kiosk.config import data_dir
-from kiosk.store import Store
+from kiosk.questions.loader import load_library
+from kiosk.store.database import Store
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.report import ReportScreen
-from questions.loader import load_library
 from tests.support.audio import tone
 from tests.test_ui import SIZE, record, state
 from tests.test_ui_support import NO_DEVICE, booth, until

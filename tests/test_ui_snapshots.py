@@ -15,11 +15,11 @@ import pytest
 from textual.pilot import Pilot
 
 from kiosk.core.target import Target
+from kiosk.questions.library import Library
+from kiosk.questions.model import Bank
 from kiosk.ui import rounds
 from kiosk.ui.practice import Practice
 from kiosk.ui.screens.recording import RecordingScreen
-from questions.library import Library
-from questions.model import Bank
 from tests.support.snapshots import fixed_home
 from tests.test_ui_support import (
     answer_to_report,

@@ -1,7 +1,7 @@
 """Doubles and builders shared by the booth's Pilot and snapshot tests (no tests here).
 
-The doubles are the project's own (``audio.fakes``, ``models.fakes``), injected through the
-booth's services: the microphone plays a given array one block per step and writes it
+The doubles are the project's own (``kiosk.audio.fakes``, ``kiosk.speech.fakes``), injected
+through the booth's services: the microphone plays a given array one block per step and writes it
 through the real WAV writer, the transcriber returns a given transcript, the player keeps
 what it was asked to play. The clock only moves when told. Pipeline and metrics are real;
 so is live transcription (over a model that can decode chunks) unless ``streams`` is given.
@@ -15,18 +15,18 @@ from datetime import datetime
 
 from textual.pilot import Pilot
 
-from audio.fakes import FakePlayer, FakeRecorder, FakeSpeaker
+from kiosk.audio.fakes import FakePlayer, FakeRecorder, FakeSpeaker
 from kiosk.config import Settings
 from kiosk.core.errors import DeviceError, ModelError
 from kiosk.core.ports import SAMPLE_RATE, Player, StreamOpener
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
-from kiosk.store import Store
+from kiosk.questions.library import Library
+from kiosk.questions.model import Bank, Kind, Question
+from kiosk.speech.fakes import FakeTranscriber
+from kiosk.speech.live import open_stream
+from kiosk.store.database import Store
 from kiosk.ui.app import KioskApp, make_app
-from models.fakes import FakeTranscriber
-from models.live import open_stream
-from questions.library import Library
-from questions.model import Bank, Kind, Question
 from tests.support.audio import tone
 
 

@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from audio import tts
-from audio.voices.frontend import CLAUSE_PAUSE_S, SENTENCE_PAUSE_S
-from audio.voices.intelligibility import cer, en_words, wer, zh_units
-from audio.voices.mixing import join, resample, speak_segments, speech_level, trim_silence
-from audio.voices.terms import (
+from kiosk.audio import tts
+from kiosk.audio.voices.frontend import CLAUSE_PAUSE_S, SENTENCE_PAUSE_S
+from kiosk.audio.voices.intelligibility import cer, en_words, wer, zh_units
+from kiosk.audio.voices.mixing import join, resample, speak_segments, speech_level, trim_silence
+from kiosk.audio.voices.terms import (
     TERM_GAP_S,
     Segment,
     english_form,
@@ -313,8 +313,8 @@ MIXED = [
 @pytest.fixture(scope="module")
 def heard_mixed(transcriber: Any) -> list[tuple[str, list[str], str]]:
     """``(question, its terms, what the speech model heard)`` for each mixed question."""
-    from audio.files import resample as to_16k
-    from audio.voices import mandarin_available
+    from kiosk.audio.files import resample as to_16k
+    from kiosk.audio.voices import mandarin_available
 
     if not mandarin_available():
         pytest.skip("the Mandarin voice is not installed")

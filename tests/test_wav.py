@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audio.wav import HEADER_BYTES, WavWriter, repair_wav, to_int16
+from kiosk.audio.wav import HEADER_BYTES, WavWriter, repair_wav, to_int16
 from kiosk.core.errors import BadInput
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,7 +92,7 @@ _WRITER = textwrap.dedent(
     """
     import sys, time
     import numpy as np
-    from audio.wav import WavWriter
+    from kiosk.audio.wav import WavWriter
     data = np.random.default_rng(0).integers(-20000, 20000, 16000 * 60, dtype=np.int16)
     w = WavWriter(sys.argv[1])
     for start in range(0, data.size, 800):

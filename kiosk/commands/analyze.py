@@ -31,7 +31,7 @@ from kiosk.core.target import Target, parse_target
 if TYPE_CHECKING:
     from kiosk.core.ports import Transcriber
     from kiosk.core.report import Report
-    from questions.model import Question
+    from kiosk.questions.model import Question
 
 LANGUAGES = ("zh", "en", "auto")
 MAX_AUDIO_BYTES = 1_000_000_000
@@ -103,7 +103,7 @@ def clipping_note(audio: Audio) -> str | None:
 
 def _read_audio(path: Path) -> Audio:
     """The recording at ``path``: a regular file only, every error one printable line."""
-    from audio.files import load_audio
+    from kiosk.audio.files import load_audio
     from kiosk.config import regular_file
 
     path = path.expanduser()
@@ -116,7 +116,7 @@ def _read_audio(path: Path) -> Audio:
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.config import load_settings
-    from kiosk.export import check_output
+    from kiosk.output.export import check_output
 
     language = parse_language(args.lang)
     target: Target | None = parse_target(args.target) if args.target is not None else None
@@ -156,7 +156,7 @@ def find_question(question_id: str, banks: Sequence[Path] = ()) -> Question:
     :class:`BadInput` naming the closest ids and where to list them."""
     import difflib
 
-    from questions.loader import load_library
+    from kiosk.questions.loader import load_library
 
     library = load_library(banks)
     wanted = question_id.strip()
@@ -174,10 +174,10 @@ def find_question(question_id: str, banks: Sequence[Path] = ()) -> Question:
 def _load_transcriber(model_dir: Path | None) -> tuple[Transcriber, str]:
     """Find the model (cheap, clear errors), then load it (slow)."""
     from kiosk.config import cache_dir
-    from models.registry import resolve_model
+    from kiosk.speech.registry import resolve_model
 
     info = resolve_model(model_dir, cache_dir())
-    from models.whisper import load_transcriber
+    from kiosk.speech.whisper import load_transcriber
 
     return load_transcriber(info.path), info.name
 
@@ -190,7 +190,7 @@ def render_text(report: Report, fmt: str, width: int | None = None) -> str:
         return report.to_markdown()
     from rich.console import Console
 
-    from kiosk.render import render_report
+    from kiosk.output.render import render_report
 
     console = Console(width=width or 100, file=io.StringIO(), color_system=None)
     console.print(render_report(report))
@@ -198,7 +198,7 @@ def render_text(report: Report, fmt: str, width: int | None = None) -> str:
 
 
 def _emit(report: Report, fmt: str, output: Path | None) -> None:
-    from kiosk.export import show_text, write_private
+    from kiosk.output.export import show_text, write_private
 
     if output is not None:
         write_private(output, render_text(report, fmt))
@@ -209,7 +209,7 @@ def _emit(report: Report, fmt: str, output: Path | None) -> None:
         return
     from rich.console import Console
 
-    from kiosk.render import render_report
+    from kiosk.output.render import render_report
 
     shown = dataclasses.replace(
         report,

@@ -17,10 +17,10 @@ from typing import Any
 
 from kiosk.config import load_settings
 from kiosk.core.errors import BadInput, printable, printable_json
-from questions.library import BankError, Library
-from questions.loader import load_library, user_banks_dir, validate_paths
-from questions.model import Bank, Question
-from questions.rounds import Round, compose_round, load_rounds
+from kiosk.questions.library import BankError, Library
+from kiosk.questions.loader import load_library, user_banks_dir, validate_paths
+from kiosk.questions.model import Bank, Question
+from kiosk.questions.rounds import Round, compose_round, load_rounds
 
 LANGUAGES = ("zh", "en")
 

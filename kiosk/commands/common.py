@@ -11,14 +11,14 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kiosk.store import Store
+    from kiosk.store.database import Store
 
 
 @contextmanager
 def opened_history(write: bool = False) -> Iterator[Store]:
     """The history, with its notices on stderr. Without ``write`` (listing, showing,
     exporting, stats) a history the user made read-only is opened read-only."""
-    from kiosk.store import Store
+    from kiosk.store.database import Store
 
     store = Store.open(need_write=write)
     for notice in store.notices:

@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from audio.devices import list_devices
+    from kiosk.audio.devices import list_devices
 
     devices = list_devices()
     if args.json:

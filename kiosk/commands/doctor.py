@@ -80,7 +80,7 @@ def check_config() -> Check:
 
 def check_model() -> Check:
     from kiosk.config import cache_dir, load_settings
-    from models.registry import check_model_dir, embedded_dir, embedded_parts, is_assembled
+    from kiosk.speech.registry import check_model_dir, embedded_dir, embedded_parts, is_assembled
 
     model_dir = load_settings().model_dir
     if model_dir is not None:
@@ -102,8 +102,8 @@ def check_model_loads() -> Check:
     import numpy as np
 
     from kiosk.config import cache_dir, load_settings
-    from models.registry import resolve_model
-    from models.whisper import load_transcriber
+    from kiosk.speech.registry import resolve_model
+    from kiosk.speech.whisper import load_transcriber
 
     info = resolve_model(load_settings().model_dir, cache_dir())
     transcriber = load_transcriber(info.path)
@@ -139,10 +139,10 @@ def check_input_devices() -> list[Check]:
 def check_tts() -> list[Check]:
     """Synthesise a word per language through the same speaker the booth uses.
 
-    Going through :class:`audio.tts.Pyttsx3Speaker` (not a separate ``pyttsx3.init()``) checks
+    Going through :class:`kiosk.audio.tts.Pyttsx3Speaker` (not a separate ``pyttsx3.init()``) checks
     what the booth will really do, and keeps espeak-ng in the one mode the speaker drives it in.
     """
-    from audio.tts import Pyttsx3Speaker
+    from kiosk.audio.tts import Pyttsx3Speaker
 
     speaker = Pyttsx3Speaker(mandarin=False)
     checks = []
@@ -159,9 +159,9 @@ def check_tts() -> list[Check]:
 
 
 def check_mandarin_voice() -> Check:
-    from audio.voices import mandarin_available
-    from audio.voices.assets import runtime_missing
-    from audio.voices.info import MANDARIN_VOICE
+    from kiosk.audio.voices import mandarin_available
+    from kiosk.audio.voices.assets import runtime_missing
+    from kiosk.audio.voices.info import MANDARIN_VOICE
 
     if mandarin_available():
         return Check("voice (zh neural)", "ok", f"{MANDARIN_VOICE.name}; {MANDARIN_VOICE.caveat}")

@@ -1,6 +1,6 @@
 """``kiosk export``: one answer, or a whole mock round, as Markdown or JSON.
 
-The text and the private files are :mod:`kiosk.export`'s, shared with the booth's
+The text and the private files are :mod:`kiosk.output.export`'s, shared with the booth's
 history, review and debrief screens and with ``kiosk analyze -o``.
 """
 
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.export import FORMATS, check_output, export_text, show_text, write_private
+from kiosk.output.export import FORMATS, check_output, export_text, show_text, write_private
 
 if TYPE_CHECKING:
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]

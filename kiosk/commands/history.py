@@ -1,6 +1,6 @@
 """``kiosk history``: look back at practised answers, export them, delete them, recover them.
 
-Everything reads the same SQLite history the practice booth writes (:mod:`kiosk.store`), so
+Everything reads the same SQLite history the practice booth writes (:mod:`kiosk.store.database`), so
 an answer recorded in the TUI can be reviewed, exported to a spreadsheet or deleted from a
 plain shell. Nothing here talks to the network. Output for scripts (``--json``, CSV) goes to
 stdout untouched; notices go to stderr.
@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.commands.common import opened_history
 from kiosk.core.errors import BadInput
-from kiosk.export import attempt_record
-from kiosk.listing import WIDE
+from kiosk.output.export import attempt_record
+from kiosk.output.listing import WIDE
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from kiosk.store import Attempt, Store
+    from kiosk.store.database import Attempt, Store
 
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -106,7 +106,7 @@ def history_table(attempts: Sequence[Attempt], width: int | None) -> Table:
     from rich import box
     from rich.table import Table
 
-    from kiosk.listing import columns, row
+    from kiosk.output.listing import columns, row
 
     wide = width is None or width >= WIDE
     names = columns(width if width is not None else WIDE)
@@ -153,7 +153,7 @@ def _show(args: argparse.Namespace) -> int:
         return 0
     from rich.console import Console
 
-    from kiosk.render import render_report
+    from kiosk.output.render import render_report
 
     Console().print(render_report(report))
     return 0
@@ -163,7 +163,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from kiosk.export import history_csv, history_json, write_private
+    from kiosk.output.export import history_csv, history_json, write_private
 
     with opened_history() as store:
         attempts = store.list(limit=None)[::-1]  # oldest first, as a log reads
@@ -187,7 +187,7 @@ def _delete(args: argparse.Namespace) -> int:
 
 
 def _recover(args: argparse.Namespace) -> int:
-    from kiosk.recovery import pending_analysis, recover
+    from kiosk.pipeline.recovery import pending_analysis, recover
 
     with opened_history(write=True) as store:
         summary = recover(store)
@@ -212,7 +212,7 @@ def _recover(args: argparse.Namespace) -> int:
 
 def _analyse_recovered(store: Store, model_dir: Path | None) -> int:
     from kiosk.core.errors import KioskError
-    from kiosk.recovery import analyse_attempt
+    from kiosk.pipeline.recovery import analyse_attempt
 
     pending = store.list(limit=None, status="recovered")
     if not pending:
@@ -239,8 +239,8 @@ def _analyse_recovered(store: Store, model_dir: Path | None) -> int:
 
 def _load_transcriber(model_dir: Path | None) -> tuple[Any, str]:
     from kiosk.config import cache_dir, load_settings
-    from models.registry import resolve_model
-    from models.whisper import load_transcriber
+    from kiosk.speech.registry import resolve_model
+    from kiosk.speech.whisper import load_transcriber
 
     settings = load_settings({"model_dir": model_dir})
     info = resolve_model(settings.model_dir, cache_dir())

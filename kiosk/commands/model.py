@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from kiosk.config import cache_dir
-from models.registry import EMBEDDED_NAME, assemble_embedded, embedded_dir, verify_embedded
+from kiosk.speech.registry import EMBEDDED_NAME, assemble_embedded, embedded_dir, verify_embedded
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -17,7 +17,7 @@ from kiosk.core.ports import Language
 from kiosk.terminal import native_stderr_to
 
 if TYPE_CHECKING:
-    from audio.tts import Pyttsx3Speaker
+    from kiosk.audio.tts import Pyttsx3Speaker
     from kiosk.ui.services import LiveSettings
 
 
@@ -70,13 +70,13 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _recorder(settings: Settings) -> Any:
-    from audio.recorder import SoundDeviceRecorder
+    from kiosk.audio.recorder import SoundDeviceRecorder
 
     return SoundDeviceRecorder(device=settings.input_device)
 
 
 def _transcriber(settings: Settings) -> Any:
-    from models.whisper import load_transcriber
+    from kiosk.speech.whisper import load_transcriber
 
     return load_transcriber(settings.model_dir)
 
@@ -98,7 +98,7 @@ class LazySpeaker:
         with self._lock:
             s = self._settings.value
             if self._speaker is None:
-                from audio.tts import Pyttsx3Speaker
+                from kiosk.audio.tts import Pyttsx3Speaker
 
                 self._speaker = Pyttsx3Speaker(rate=s.tts_rate, device=s.output_device)
             self._speaker.rate = s.tts_rate
@@ -117,13 +117,13 @@ class LazySpeaker:
 
 def run(args: argparse.Namespace) -> int:
     """Open the booth; returns the exit code."""
-    from audio.playback import DevicePlayer
+    from kiosk.audio.playback import DevicePlayer
     from kiosk.core.errors import KioskError
-    from kiosk.store import Store
+    from kiosk.questions.loader import load_library
+    from kiosk.speech.live import open_stream
+    from kiosk.store.database import Store
     from kiosk.ui.app import make_app
     from kiosk.ui.services import LiveSettings
-    from models.live import open_stream
-    from questions.loader import load_library
 
     settings = LiveSettings(load_settings(overrides(args)))
     store: Store | None = None

@@ -9,8 +9,24 @@ core, where the registry and the voice can share them.
 from __future__ import annotations
 
 import hashlib
+import importlib.resources
 import importlib.util
+from importlib.resources.abc import Traversable
 from pathlib import Path
+
+_PACKAGED = {"questions": "questions", "models": "speech", "audio": "audio"}
+"""Where a wheel puts each top-level data folder: ``kiosk/<package>/bundled``."""
+
+
+def bundled(folder: str) -> Traversable:
+    """One of the data folders the project ships (``questions``: banks and round
+    templates; ``models``: the embedded model's manifest; ``audio``: the voices' English
+    lexicon): inside the installed package, or, in a checkout or an editable install, the
+    top-level folder beside ``kiosk/``."""
+    packaged = importlib.resources.files("kiosk") / _PACKAGED[folder] / "bundled"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / folder
 
 
 def package_dir(package: str) -> Path | None:

@@ -26,14 +26,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from kiosk.core.keypoints import (
-    AnswerText,
-    ContentReview,
-    Term,
-    check_key_point,
-    form_key,
-    key_point_terms,
-)
+from kiosk.core.content import ContentReview
+from kiosk.core.keypoints import AnswerText, Term, check_key_point, form_key, key_point_terms
 from kiosk.core.transcript import Word
 
 Reason = Literal["term", "bank", "term_template", "missed"]

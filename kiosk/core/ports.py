@@ -1,12 +1,13 @@
 """The small interfaces behind which hardware and models live.
 
-Real implementations sit in ``audio/`` (Recorder, Speaker, Player) and ``models/``
-(Transcriber; ``models/live.py`` opens the live stream over it); test doubles sit beside
-them in ``audio/fakes.py`` and ``models/fakes.py``. The core sees only these protocols, and
-so does the booth: it reaches the microphone, the voice, the speaker and the speech model
-through ``kiosk.ui.services.Services``, wired by ``kiosk.commands.tui`` or by the tests.
-(It still reads files and free space with ``audio.files`` and ``audio.wav``, and measures
-the input level with ``audio.level``: no device or model is involved.)
+Real implementations sit in ``kiosk/audio/`` (Recorder, Speaker, Player) and
+``kiosk/speech/`` (Transcriber; ``kiosk/speech/live.py`` opens the live stream over it); test
+doubles sit beside them in ``kiosk/audio/fakes.py`` and ``kiosk/speech/fakes.py``. The core
+sees only these protocols, and so does the booth: it reaches the microphone, the voice, the
+speaker and the speech model through ``kiosk.ui.services.Services``, wired by
+``kiosk.commands.tui`` or by the tests. (It still reads files and free space with
+``kiosk.audio.files`` and ``kiosk.audio.wav``, and measures the input level with
+``kiosk.audio.level``: no device or model is involved.)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from kiosk.core.streaming import Caption
+from kiosk.core.chunking import Caption
 from kiosk.core.transcript import Transcript
 
 Language = Literal["zh", "en", "auto"]

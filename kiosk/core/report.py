@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from kiosk.core.content import ContentReview
 from kiosk.core.coverage import coverage, speech_in, untranscribed
 from kiosk.core.errors import BadInput
 from kiosk.core.figures import (
@@ -29,7 +30,7 @@ from kiosk.core.figures import (
     verdict_text,
 )
 from kiosk.core.fillers import ROLE_WORDS, Filler, PossibleFiller
-from kiosk.core.keypoints import HOW_WORDS, ContentReview, KeyPointResult
+from kiosk.core.keypoints import HOW_WORDS, KeyPointResult
 from kiosk.core.metrics import (
     FillerStats,
     Length,

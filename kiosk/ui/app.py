@@ -29,7 +29,8 @@ from kiosk.config import Settings
 from kiosk.core.errors import KioskError, printable
 from kiosk.core.flow import Step
 from kiosk.core.ports import Player, Speaker, StreamOpener
-from kiosk.ui.history import History
+from kiosk.questions.library import Library
+from kiosk.ui.attempts import History
 from kiosk.ui.messages import Advance, HistoryProblem, ModelReady, Result
 from kiosk.ui.palette import BoothCommands
 from kiosk.ui.practice import Asked, Practice
@@ -41,11 +42,10 @@ from kiosk.ui.services import (
     Services,
     TranscriberFactory,
 )
-from questions.library import Library
 
 if TYPE_CHECKING:
-    from kiosk.recovery import RecoverySummary
-    from kiosk.store import Store
+    from kiosk.pipeline.recovery import RecoverySummary
+    from kiosk.store.database import Store
     from kiosk.ui.booth import Booth
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ class KioskApp(App[int]):
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
     def _recover(self) -> None:
         """Repair answers cut off by a crash last time, and say so (never silently fail)."""
-        from kiosk.recovery import pending_analysis, recover
+        from kiosk.pipeline.recovery import pending_analysis, recover
 
         store = self.history.store
         assert store is not None
@@ -142,7 +142,7 @@ class KioskApp(App[int]):
 
     def refresh_recovered(self) -> None:
         """Re-read which recovered answers still wait for analysis."""
-        from kiosk.recovery import pending_analysis
+        from kiosk.pipeline.recovery import pending_analysis
 
         store = self.history.store
         if store is None:

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from kiosk.config import Settings
     from kiosk.core.ports import Speaker
-    from kiosk.store import Store
-    from kiosk.ui.history import History
+    from kiosk.questions.library import Library
+    from kiosk.store.database import Store
+    from kiosk.ui.attempts import History
     from kiosk.ui.practice import Asked, Practice
     from kiosk.ui.services import ModelHolder, Services
-    from questions.library import Library
 
 
 class Booth(Protocol):

@@ -45,7 +45,7 @@ from kiosk.ui.widgets.clip_player import cue_tone
 if TYPE_CHECKING:
     from textual.widget import Widget
 
-    from kiosk.store import Attempt, Store
+    from kiosk.store.database import Attempt, Store
 
 PROMPTS = {
     "zh": "请用 {t}做一个自我介绍。",

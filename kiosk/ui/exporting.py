@@ -1,4 +1,4 @@
-"""Exporting from the booth: the files of :mod:`kiosk.export`, and a notification saying
+"""Exporting from the booth: the files of :mod:`kiosk.output.export`, and a notification saying
 where they went (or why they could not be written)."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from typing import Any
 from textual.screen import Screen
 
 from kiosk.core.errors import KioskError
-from kiosk.export import export_attempt_files, exported_text
-from kiosk.store import Store
+from kiosk.output.export import export_attempt_files, exported_text
+from kiosk.store.database import Store
 
 
 def export_attempt(screen: Screen[Any], store: Store, attempt_id: int) -> list[Path]:

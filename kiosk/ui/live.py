@@ -1,7 +1,7 @@
 """State shared between the recorder's audio thread and the recording screen.
 
 The audio callback must be quick and must not touch widgets, so it only folds each block
-into a few numbers here (using ``audio.level``'s meter and silence detector); the screen
+into a few numbers here (using ``kiosk.audio.level``'s meter and silence detector); the screen
 polls them a dozen times a second. Plain attribute assignments are atomic in CPython and a
 reader seeing a value one block old is harmless, so no lock is needed on the hot path.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from audio.level import LevelMeter, SilenceDetector
+from kiosk.audio.level import LevelMeter, SilenceDetector
 from kiosk.core.ports import SAMPLE_RATE, Audio
 
 

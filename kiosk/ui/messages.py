@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
+from kiosk.core.chunking import Caption
 from kiosk.core.flow import Outcome, Step
 from kiosk.core.ports import LiveTranscription, Progress, RecordingResult
 from kiosk.core.report import Report
-from kiosk.core.streaming import Caption
 
 if TYPE_CHECKING:
     from textual.screen import Screen

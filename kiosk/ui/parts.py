@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from kiosk.core.ports import Player
     from kiosk.core.report import Report
-    from kiosk.store import Store
+    from kiosk.store.database import Store
 
 Device = Callable[[], "str | int | None"]
 """The output device chosen in the settings, read when a sound is played."""

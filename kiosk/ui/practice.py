@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 class QuestionLike(Protocol):
-    """The parts of ``questions.model.Question`` the booth reads."""
+    """The parts of ``kiosk.questions.model.Question`` the booth reads."""
 
     @property
     def id(self) -> str: ...

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from kiosk.core.errors import KioskError
 from kiosk.core.ports import SAMPLE_RATE, RecordingResult
 from kiosk.core.target import Target
-from kiosk.store import Attempt, Store
+from kiosk.store.database import Attempt, Store
 from kiosk.ui.practice import Asked, Practice
 
 TITLE = "Recovered answer"

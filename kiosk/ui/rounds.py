@@ -17,7 +17,7 @@ RoundEntry = tuple[str, str, Callable[[], Practice]]
 
 def round_entries(library: Any, language: str | None, seed: int | None) -> list[RoundEntry]:
     """``(title, description, start)`` for each template in ``language`` (all if None)."""
-    from questions.rounds import compose_round, load_rounds
+    from kiosk.questions.rounds import compose_round, load_rounds
 
     templates, _problems = load_rounds()
     entries: list[RoundEntry] = []

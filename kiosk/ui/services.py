@@ -5,7 +5,7 @@ and the booth's screens reach them only through :class:`Services`: the microphon
 (``recorder_factory``), the question voice (``speaker``), the speaker for playback and cue
 tones (``player``), the speech model (``models``), live transcription over it
 (``streams``) and the one analysis pipeline (``analyze``). Real implementations are wired
-in by ``kiosk.commands.tui``, doubles by the tests (``audio.fakes``, ``models.fakes``).
+in by ``kiosk.commands.tui``, doubles by the tests (``kiosk.audio.fakes``, ``kiosk.speech.fakes``).
 
 ``make_app`` receives factories rather than ready objects for the microphone and the
 model: opening one or loading the other is slow or may fail, and must happen when (and
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kiosk.config import Settings
-from kiosk.core.keypoints import QuestionLike
+from kiosk.core.content import QuestionLike
 from kiosk.core.ports import (
     Audio,
     Language,

@@ -16,10 +16,10 @@ import platformdirs
 import pytest
 
 from kiosk.config import APP_NAME
-from models.registry import assemble_embedded
+from kiosk.speech.registry import assemble_embedded
 
 if TYPE_CHECKING:
-    from models.whisper import WhisperTranscriber
+    from kiosk.speech.whisper import WhisperTranscriber
 
 
 def _machine_cache() -> Path:
@@ -35,7 +35,7 @@ def model_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def transcriber(model_dir: Path) -> Iterator[WhisperTranscriber]:
-    """One loaded :class:`models.whisper.WhisperTranscriber` shared by the whole run."""
-    from models.whisper import load_transcriber
+    """One loaded :class:`kiosk.speech.whisper.WhisperTranscriber` shared by the whole run."""
+    from kiosk.speech.whisper import load_transcriber
 
     yield load_transcriber(model_dir)

@@ -57,7 +57,7 @@ def clip_int16(source: Path | npt.NDArray[np.generic]) -> npt.NDArray[np.int16]:
         info = sf.info(str(source))
         if info.samplerate == RATE and info.channels == 1 and info.subtype == "PCM_16":
             return np.asarray(sf.read(str(source), dtype="int16")[0], dtype=np.int16)
-        from audio.files import load_audio
+        from kiosk.audio.files import load_audio
 
         arr = load_audio(Path(source))
     if arr.dtype == np.int16:
@@ -97,7 +97,7 @@ def alsa_virtmic(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[..., VirtualMic]]:
     """Factory: ``alsa_virtmic(clip)`` sets up the virtual mic for this process too."""
-    from audio.devices import reinitialize
+    from kiosk.audio.devices import reinitialize
 
     used: list[VirtualMic] = []
 
@@ -214,7 +214,7 @@ def running_pulse(runtime: Path) -> Iterator[PulseAudio]:
 @contextlib.contextmanager
 def use_pulse(pulse: PulseAudio) -> Iterator[None]:
     """Point this process (environment and PortAudio) at ``pulse`` until the block ends."""
-    from audio.devices import reinitialize
+    from kiosk.audio.devices import reinitialize
 
     mp = pytest.MonkeyPatch()
     for key in ("XDG_RUNTIME_DIR", "PULSE_SERVER"):

@@ -18,8 +18,8 @@ from kiosk.core.ports import SAMPLE_RATE
 from kiosk.core.report import Report
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
-from kiosk.store import Store
-from questions.model import Kind, Question
+from kiosk.questions.model import Kind, Question
+from kiosk.store.database import Store
 from tests.support.audio import tone
 
 START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

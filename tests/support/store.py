@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.core.target import Target
-from kiosk.store import Store
-from questions.model import Kind, Question
+from kiosk.questions.model import Kind, Question
+from kiosk.store.database import Store
 
 ZH_WORDS = ["嗯，", "我", "觉得", "RAG", "适合", "知识", "更新", "快的", "场景。"]
 

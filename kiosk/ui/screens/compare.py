@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from kiosk.core.figures import clock_text, pace_number
 from kiosk.core.progress import Delta, compare
-from kiosk.store import Attempt, Store
+from kiosk.store.database import Attempt, Store
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.widgets.titlebar import TitleBar
 

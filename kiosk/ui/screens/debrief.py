@@ -79,7 +79,7 @@ class DebriefScreen(BoothScreen):
 
     def action_export(self) -> None:
         from kiosk.config import data_dir
-        from kiosk.export import round_markdown, write_private
+        from kiosk.output.export import round_markdown, write_private
 
         now = self.booth.services.wall_clock()
         path = data_dir() / "exports" / f"round-{now.strftime('%Y%m%d-%H%M%S')}.md"

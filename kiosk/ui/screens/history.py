@@ -20,8 +20,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from kiosk.core.errors import KioskError
-from kiosk.listing import WIDE, columns, row
-from kiosk.store import Attempt, AttemptFilter, Store
+from kiosk.output.listing import WIDE, columns, row
+from kiosk.store.database import Attempt, AttemptFilter, Store
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.widgets.confirm import ConfirmScreen
 from kiosk.ui.widgets.titlebar import TitleBar
@@ -202,7 +202,7 @@ class HistoryScreen(BoothScreen):
             export_attempt(self, self.store, a.id)
 
     def action_export_csv(self) -> None:
-        from kiosk.export import exports_dir, history_csv, write_private
+        from kiosk.output.export import exports_dir, history_csv, write_private
 
         try:
             path = exports_dir(self.store) / "history.csv"

@@ -23,7 +23,6 @@ from kiosk.core.flow import Outcome, Step
 from kiosk.core.ports import Cancelled, LiveTranscription, Progress, RecordingResult, language_of
 from kiosk.core.report import Report
 from kiosk.pipeline import NO_SPEECH_NOTE
-from kiosk.pipeline import SILENT_DBFS as SILENT_DBFS  # the gate, for benchmarks/memory.py
 from kiosk.pipeline import loudest_dbfs as loudest_dbfs
 from kiosk.ui.headings import describe
 from kiosk.ui.messages import (

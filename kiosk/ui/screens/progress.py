@@ -29,7 +29,7 @@ from kiosk.core.progress import (
     rolling_rate,
     summarize,
 )
-from kiosk.store import Store
+from kiosk.store.database import Store
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.widgets.titlebar import TitleBar
 

@@ -29,8 +29,9 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from audio.wav import DiskFull, RecordingFileError, recording_room_s
+from kiosk.audio.wav import DiskFull, RecordingFileError, recording_room_s
 from kiosk.config import data_dir, private_dir
+from kiosk.core.chunking import Caption
 from kiosk.core.flow import Outcome, Step
 from kiosk.core.ports import (
     SAMPLE_RATE,
@@ -40,7 +41,7 @@ from kiosk.core.ports import (
     RecordingResult,
     language_of,
 )
-from kiosk.core.streaming import Caption
+from kiosk.ui.captions import caption_text
 from kiosk.ui.headings import describe
 from kiosk.ui.live import LiveInput, StopRule
 from kiosk.ui.messages import (
@@ -54,7 +55,6 @@ from kiosk.ui.messages import (
 from kiosk.ui.parts import Ticker
 from kiosk.ui.practice import Asked, Practice
 from kiosk.ui.screens.base import BoothScreen
-from kiosk.ui.streaming import caption_text
 from kiosk.ui.widgets.meters import LevelMeter, TargetBar, clock_text
 from kiosk.ui.widgets.titlebar import TitleBar
 

@@ -19,7 +19,7 @@ from kiosk.core.flow import Outcome, Step
 from kiosk.core.followups import FollowUp
 from kiosk.core.ports import RecordingResult
 from kiosk.core.report import Report, missing_speech_text
-from kiosk.render import transcript_text
+from kiosk.output.render import transcript_text
 from kiosk.ui.headings import describe
 from kiosk.ui.messages import Result
 from kiosk.ui.practice import Asked, Practice

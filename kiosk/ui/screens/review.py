@@ -23,7 +23,7 @@ from textual.widgets import Footer, Static
 
 from kiosk.core.errors import BadInput, KioskError
 from kiosk.core.report import Report
-from kiosk.store import Attempt, Store
+from kiosk.store.database import Attempt, Store
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.widgets import clip_player
 from kiosk.ui.widgets.confirm import ConfirmScreen

@@ -23,7 +23,7 @@ LEAD_IN_S = 0.05
 
 def load_clip(path: Path, start: float, end: float | None = None) -> Audio:
     """Samples of ``path`` (16 kHz mono) from ``start`` to ``end`` seconds (to the end if None)."""
-    from audio.files import load_audio
+    from kiosk.audio.files import load_audio
 
     audio = load_audio(path)
     first = max(0, int((start - LEAD_IN_S) * SAMPLE_RATE))

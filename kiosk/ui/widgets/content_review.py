@@ -16,8 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Static
 
-from kiosk.core.keypoints import ContentReview
-from kiosk.render import key_point_text, signal_text
+from kiosk.core.content import ContentReview
+from kiosk.output.render import key_point_text, signal_text
 
 Marks = tuple[tuple[int, int, int], ...]
 

@@ -3,7 +3,7 @@
 Lines break where the speaker paused or ended a sentence (or at about 64 cells), and
 start with their time, so "where did I hesitate?" and "play it from here" are one glance
 and one key apart. Fillers, pauses and the target's end are marked as in the report
-(``kiosk.render`` colours); the cursor (up/down a line, left/right a word) picks where
+(``kiosk.output.render`` colours); the cursor (up/down a line, left/right a word) picks where
 playback starts.
 """
 
@@ -24,7 +24,7 @@ from textual.widgets import Static
 from kiosk.core.figures import stamp_text
 from kiosk.core.report import Report
 from kiosk.core.transcript import join_words
-from kiosk.render import FILLER_STYLE, LONG_PAUSE_S, PAUSE_STYLE
+from kiosk.output.render import FILLER_STYLE, LONG_PAUSE_S, PAUSE_STYLE
 
 SENTENCE_END = tuple("。！？!?.；;")
 MAX_LINE_CELLS = 64
