@@ -96,7 +96,7 @@ def test_schema_3_is_migrated_to_4_filling_the_overall_pace() -> None:
         assert again.pace_span_value == kept.report.metrics.pace.span_value
         assert again.pace == again.pace_span_value
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     conn.close()
 
 

@@ -65,6 +65,14 @@ class Sample:
     pace_unit: str | None
     fillers_per_min: float | None
     length_verdict: str | None
+    key_points_covered: int | None = None
+    key_points_partly: int | None = None
+    key_points_checked: int | None = None
+    """Key points covered + partly + missing; 0 when the question has none, None when the
+    answer had no content review (its question was not known)."""
+    structure_found: int | None = None
+    structure_checked: int | None = None
+    """Structure signals checked for the question's kind; None when it has no frame."""
 
     @property
     def on_target(self) -> bool | None:

@@ -69,6 +69,14 @@ class Attempt:
     longest_pause_s: float | None
     length_verdict: str | None
     pace_span_value: float | None = None
+    key_points_covered: int | None = None
+    key_points_partly: int | None = None
+    key_points_checked: int | None = None
+    """Key points covered + partly + missing (0: the question has none; None: no review)."""
+    structure_found: int | None = None
+    structure_checked: int | None = None
+    """Structure signals checked for the question's kind (None: no frame, or no review)."""
+    structure_frame: str | None = None
 
     @property
     def target(self) -> Target | None:
@@ -132,6 +140,11 @@ class ProgressPoint:
     pauses_count: int | None = None
     target_high: float | None = None
     pace_span_value: float | None = None
+    key_points_covered: int | None = None
+    key_points_partly: int | None = None
+    key_points_checked: int | None = None
+    structure_found: int | None = None
+    structure_checked: int | None = None
 
     def sample(self) -> Sample:
         """This attempt as the progress trends see it."""
@@ -144,6 +157,11 @@ class ProgressPoint:
             pace_unit=self.pace_unit,
             fillers_per_min=self.fillers_per_min,
             length_verdict=self.length_verdict,
+            key_points_covered=self.key_points_covered,
+            key_points_partly=self.key_points_partly,
+            key_points_checked=self.key_points_checked,
+            structure_found=self.structure_found,
+            structure_checked=self.structure_checked,
         )
 
 
@@ -151,7 +169,8 @@ ATTEMPT_COLUMNS = tuple(Attempt.__dataclass_fields__)
 PROGRESS_COLUMNS = (
     "id", "created_at", "language", "question_id", "pace_value", "pace_unit",
     "fillers_per_min", "length_verdict", "category", "bank_id", "duration_s",
-    "pauses_count", "target_high", "pace_span_value",
+    "pauses_count", "target_high", "pace_span_value", "key_points_covered",
+    "key_points_partly", "key_points_checked", "structure_found", "structure_checked",
 )  # fmt: skip
 
 

@@ -260,10 +260,25 @@ _V2_COLUMNS = {
 """The summary columns as version 2 created them (frozen: later ones get their own step)."""
 
 
-def _backfill(conn: sqlite3.Connection, columns: Collection[str]) -> None:
+def _backfill(
+    conn: sqlite3.Connection, columns: Collection[str], *, skip_unreadable: bool = False
+) -> None:
+    """Copy ``columns`` from every stored report; with ``skip_unreadable`` a report that is
+    not a JSON object leaves its row as it is instead of stopping the upgrade."""
     rows = conn.execute("SELECT id, report_json FROM attempts WHERE report_json IS NOT NULL")
     for attempt_id, text in rows.fetchall():
-        values = {k: v for k, v in summary_of(json.loads(text)).items() if k in columns}
+        try:
+            data = json.loads(text)
+            summary = summary_of(data) if isinstance(data, dict) else None
+        except (ValueError, TypeError, AttributeError, AssertionError):
+            if not skip_unreadable:
+                raise
+            summary = None
+        if summary is None:
+            if not skip_unreadable:
+                raise TypeError(f"attempt {attempt_id}: the stored report is not an object")
+            continue
+        values = {k: v for k, v in summary.items() if k in columns}
         sets = ", ".join(f"{k} = ?" for k in values)
         conn.execute(f"UPDATE attempts SET {sets} WHERE id = ?", (*values.values(), attempt_id))
 
@@ -309,11 +324,34 @@ def _v5_round_plan(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE sessions ADD COLUMN plan TEXT")
 
 
+_V6_COLUMNS = {
+    "key_points_covered": "INTEGER",
+    "key_points_partly": "INTEGER",
+    "key_points_checked": "INTEGER",
+    "structure_found": "INTEGER",
+    "structure_checked": "INTEGER",
+    "structure_frame": "TEXT",
+}
+"""The content columns as version 6 created them (frozen)."""
+
+
+def _v6_content(conn: sqlite3.Connection) -> None:
+    """What was said, as counts: key points covered, partly and checked, structure signals
+    found of those checked, so progress on content needs no JSON parsing. Filled from the
+    stored reports; an answer whose report has no content review keeps NULLs."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(attempts)")}
+    for name, kind in _V6_COLUMNS.items():
+        if name not in columns:
+            conn.execute(f"ALTER TABLE attempts ADD COLUMN {name} {kind}")
+    _backfill(conn, _V6_COLUMNS, skip_unreadable=True)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_attempts,
     _v2_summary,
     _v3_sessions_and_owner,
     _v4_span_pace,
     _v5_round_plan,
+    _v6_content,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

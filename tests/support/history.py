@@ -13,9 +13,12 @@ from pathlib import Path
 
 import soundfile as sf
 
+from kiosk.core.content import ContentReview
+from kiosk.core.keypoints import KeyPointResult
 from kiosk.core.metrics import compute_metrics
 from kiosk.core.ports import SAMPLE_RATE
 from kiosk.core.report import Report
+from kiosk.core.structure import Signal, StructureReview
 from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.questions.model import Kind, Question
@@ -94,6 +97,7 @@ def keep(
     when: datetime | None = None,
     session_id: int | None = None,
     target: Target | None = None,
+    content: ContentReview | None = None,
 ) -> Kept:
     """One answer kept as the booth keeps it: WAV (a tone as long as the answer) + report."""
     if when is not None:
@@ -112,6 +116,7 @@ def keep(
         question_text=question.text,
         model="test",
         created_at=clock.now.replace(microsecond=0),
+        content=content,
     )
     store.save_report(attempt, report)
     return Kept(attempt, report, path)
@@ -128,4 +133,57 @@ def improving_history(store: Store, clock: StepClock) -> list[Kept]:
         fillers = max(0, 6 - day)
         when = START + timedelta(days=day)
         kept.append(keep(store, clock, q, answer(seconds, pace, fillers, pause_at=5), when=when))
+    return kept
+
+
+STAR_KEYS = ("situation", "task", "action", "result", "order", "quantified")
+ZONGFENZONG_KEYS = ("opening", "points", "closing")
+
+
+def review(statuses: str, found: int, frame: str = "star", not_checked: int = 0) -> ContentReview:
+    """A content review: one key point per letter of ``statuses`` (c covered, p partly,
+    m missing), ``not_checked`` more, and the first ``found`` structure signals of
+    ``frame`` found (STAR: six signals, 总分总: three)."""
+    names = {"c": "covered", "p": "partly", "m": "missing"}
+    points = [KeyPointResult(f"要点{i + 1}", names[c]) for i, c in enumerate(statuses)]  # type: ignore[arg-type]
+    points += [KeyPointResult(f"建议{i + 1}", "not_checked") for i in range(not_checked)]
+    keys = STAR_KEYS if frame == "star" else ZONGFENZONG_KEYS
+    signals = tuple(Signal(k, k.title(), i < found) for i, k in enumerate(keys))
+    return ContentReview(tuple(points), StructureReview(frame, signals))
+
+
+CONTENT_PLAN = (
+    ("mmmp", 1),
+    ("mmm", 1),
+    ("cmmp", 2),
+    ("cmm", 1),
+    ("ccmp", 4),
+    ("cpm", 2),
+    ("cccm", 5),
+    ("ccm", 3),
+    ("cccc", 6),
+    ("ccc", 3),
+)
+"""Key points and structure signals of the ten answers of :func:`content_history`."""
+
+
+def content_history(store: Store, clock: StepClock) -> list[Kept]:
+    """Ten answers a day apart, as :func:`improving_history`, each with a content review
+    whose key points covered and structure signals found grow: project stories (four key
+    points, STAR) and motivation answers (three key points, 总分总) alternate."""
+    kept = []
+    for day, (statuses, found) in enumerate(CONTENT_PLAN):
+        q = zh_question() if day % 2 == 0 else MOTIVATION
+        frame = "star" if day % 2 == 0 else "zongfenzong"
+        seconds, pace, fillers = 50.0 - day * 2.5, 300.0 - day * 10, max(0, 6 - day)
+        kept.append(
+            keep(
+                store,
+                clock,
+                q,
+                answer(seconds, pace, fillers, pause_at=5),
+                when=START + timedelta(days=day),
+                content=review(statuses, found, frame, not_checked=1 if day % 2 else 0),
+            )
+        )
     return kept
