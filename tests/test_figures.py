@@ -13,6 +13,7 @@ from kiosk.core.figures import (
     clock_text,
     fillers_cell,
     fillers_text,
+    key_points_cell,
     stamp_text,
     verdict_text,
     when_text,
@@ -54,6 +55,12 @@ def test_no_filler_is_never_at_least_zero() -> None:
     assert fillers_cell(0) == "none" and fillers_cell(0, 0.0) == "none"
     assert fillers_cell(3) == "≥ 3" and fillers_cell(3, 2.14) == "≥ 3 · 2.1/min"
     assert fillers_cell(None) == fillers_text(None) == "—"
+
+
+def test_key_points_are_covered_of_checked_and_a_dash_without_any() -> None:
+    assert key_points_cell(3, 4) == "3/4" and key_points_cell(0, 4) == "0/4"
+    assert key_points_cell(2, 4, 1) == "2/4 +1 partly" and key_points_cell(2, 4, 0) == "2/4"
+    assert key_points_cell(0, 0) == key_points_cell(None, None) == "—"
 
 
 def test_when_is_short_this_year_and_dated_before(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -280,3 +280,65 @@ def test_list_piped_keeps_every_question_whole(
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3, "one line per answer"
     assert LONG.text in lines[2] and "too short" in lines[2] and "zh" in lines[2]
+
+
+def _content_history() -> list[int]:
+    """Ten answers whose content reviews cover more key points over time, and one answer
+    to a question without key points."""
+    from tests.support.history import StepClock, answer, content_history, keep, review, zh_question
+
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        kept = content_history(store, clock)
+        none = keep(store, clock, zh_question("zh-free"), answer(30, 220), content=review("", 2))
+    return [*(k.attempt_id for k in kept), none.attempt_id]
+
+
+def test_list_shows_key_points_covered_of_those_checked_in_80_columns(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _content_history()
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["history", "--limit", "3"]) == 0
+    lines = _plain(capsys.readouterr().out)
+    assert all(cell_len(line.rstrip()) <= 80 for line in lines)
+    header = lines[0]
+    assert header.rstrip().endswith("pts"), "the header is whole"
+    rows = {line.split()[0]: line for line in lines[2:] if line[:1].isdigit()}
+    at = header.index("pts")
+    cell = lambda i: _cells(rows[str(i)], at, 80).strip()  # noqa: E731
+    assert cell(ids[-1]) == "—", "no key points for that question"
+    assert cell(ids[-2]) == "3/3" and cell(ids[-3]) == "4/4"
+
+
+def test_wide_list_adds_the_partly_covered_and_exports_carry_the_counts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    ids = _content_history()
+    assert main(["history", "--limit", "20"]) == 0
+    out = capsys.readouterr().out
+    first = next(line for line in out.splitlines() if line.startswith(f"{ids[0]} "))
+    assert first.rstrip().endswith("0/4 +1 partly")
+
+    assert main(["history", "--json"]) == 0
+    rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert {k: rows[ids[0]][k] for k in rows[ids[0]] if k.startswith(("key_", "structure"))} == {
+        "key_points_covered": 0,
+        "key_points_partly": 1,
+        "key_points_checked": 4,
+        "structure_found": 1,
+        "structure_checked": 6,
+        "structure_frame": "star",
+    }
+    assert rows[ids[-1]]["key_points_checked"] == 0 and rows[ids[-1]]["structure_found"] == 2
+
+    assert main(["history", "export"]) == 0
+    csv_rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert (csv_rows[-2]["key_points_covered"], csv_rows[-2]["key_points_checked"]) == ("3", "3")
+    assert (csv_rows[-2]["structure_found"], csv_rows[-2]["structure_checked"]) == ("3", "3")
+    out_file = tmp_path / "all.json"
+    assert main(["history", "export", "--format", "json", "--output", str(out_file)]) == 0
+    data = json.loads(out_file.read_text(encoding="utf-8"))
+    assert data[0]["structure_frame"] == "star" and data[0]["report"]["content"] is not None

@@ -80,11 +80,11 @@ async def test_history_table_keeps_every_figure_and_cuts_the_question(
         await pilot.pause()
         table = b.app.screen.query_one(DataTable)
         names = [str(c.label) for c in table.ordered_columns]
-        assert names == ["#", "when", "question", "len", "pace", "fillers", "verdict"]
+        assert names == ["#", "when", "question", "len", "pace", "fillers", "verdict", "pts"]
         assert table.virtual_size.width <= table.size.width, "no column is off to the right"
         newest = [str(cell) for cell in table.get_row_at(0)]
         assert newest[0] == str(kept[-1].attempt_id)
-        assert newest[3:] == ["2:29", "219 chars/min", "≥ 2", "too long"]
+        assert newest[3:] == ["2:29", "219 chars/min", "≥ 2", "too long", "—"]
         question = table.ordered_columns[2]
         assert 12 <= question.width < cell_len(newest[2]), "the question is the one cut"
 

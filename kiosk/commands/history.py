@@ -106,7 +106,7 @@ def history_table(attempts: Sequence[Attempt], width: int | None) -> Table:
     from rich import box
     from rich.table import Table
 
-    from kiosk.output.listing import columns, row
+    from kiosk.output.listing import columns, header, row
 
     wide = width is None or width >= WIDE
     names = columns(width if width is not None else WIDE)
@@ -115,7 +115,7 @@ def history_table(attempts: Sequence[Attempt], width: int | None) -> Table:
         if name == "question":
             table.add_column(name, min_width=QUESTION_MIN, overflow="fold")
         else:
-            table.add_column(name, no_wrap=True)
+            table.add_column(header(name, width or WIDE), no_wrap=True)
     for a in attempts:
         table.add_row(*row(a, wide=wide).values(names))
     return table

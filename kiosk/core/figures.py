@@ -86,6 +86,16 @@ def fillers_cell(total: int | None, per_minute: float | None = None) -> str:
     return f"≥ {total}{rate}"
 
 
+def key_points_cell(covered: int | None, checked: int | None, partly: int | None = None) -> str:
+    """Key points covered of those checked, in a table cell: ``3/4``; with the partly
+    covered ones when given and any (``2/4 +1 partly``); ``—`` when the question has no key
+    points or the answer was not reviewed for content."""
+    if covered is None or not checked:
+        return MISSING
+    more = f" +{partly} partly" if partly else ""
+    return f"{covered}/{checked}{more}"
+
+
 def stamp_text(seconds: float) -> str:
     """A moment in a recording as ``m:ss.d``, tenths cut (``70.68`` → ``1:10.6``)."""
     value = seconds if math.isfinite(seconds) and seconds > 0 else 0.0

@@ -60,6 +60,12 @@ EXPORT_FIELDS = (
     "pauses_count",
     "longest_pause_s",
     "length_verdict",
+    "key_points_covered",
+    "key_points_partly",
+    "key_points_checked",
+    "structure_found",
+    "structure_checked",
+    "structure_frame",
     "audio_path",
     "note",
 )

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from kiosk.core.errors import KioskError
-from kiosk.output.listing import WIDE, columns, row
+from kiosk.output.listing import WIDE, columns, header, row
 from kiosk.store.database import Attempt, AttemptFilter, Store
 from kiosk.ui.screens.base import BoothScreen
 from kiosk.ui.widgets.confirm import ConfirmScreen
@@ -144,7 +144,7 @@ class HistoryScreen(BoothScreen):
         names = columns(width)
         cells = [row(a, wide=width >= WIDE).values(names) for a in self.rows]
         widths = {
-            name: max([cell_len(name), *(cell_len(c[i]) for c in cells)])
+            name: max([cell_len(header(name, width)), *(cell_len(c[i]) for c in cells)])
             for i, name in enumerate(names)
         }
         others = sum(w + 2 * table.cell_padding for n, w in widths.items() if n != "question")
@@ -153,7 +153,7 @@ class HistoryScreen(BoothScreen):
         cursor = table.cursor_row
         table.clear(columns=True)
         for name in names:
-            table.add_column(name, width=widths[name], key=name)
+            table.add_column(header(name, width), width=widths[name], key=name)
         at = names.index("question")
         for a, values in zip(self.rows, cells, strict=True):
             shown: list[str | Text] = list(values)
