@@ -1,9 +1,10 @@
 """Snapshot tests of the history, review, compare, progress and drill screens.
 
 Everything shown is fixed: the history (built by ``improving_history`` at fixed times, with
-real metrics), the time zone, the clock and the data folder. After an intended change of
-look, run ``pytest tests/test_history_snapshots.py --snapshot-update`` and inspect the SVGs
-in tests/snapshots/.
+real metrics; ``content_history`` adds content reviews for the progress on what was said),
+the time zone, the clock and the data folder. After an intended change of look, run
+``pytest tests/test_history_snapshots.py --snapshot-update`` and inspect the SVGs in
+tests/snapshots/.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from textual.pilot import Pilot
 from kiosk.store.database import Store
 from kiosk.ui.drill import DrillClock, drill_practice
 from kiosk.ui.screens.recording import RecordingScreen
-from tests.support.history import StepClock, improving_history
+from tests.support.history import StepClock, content_history, improving_history
 from tests.support.snapshots import fixed_home
 from tests.test_ui_support import booth, deliver, until
 
@@ -59,6 +60,16 @@ def test_compare_screen(snap_compare, store: Store) -> None:  # type: ignore[no-
 
 def test_progress_screen(snap_compare, store: Store) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(booth(store=store).app, terminal_size=(120, 40), press=["p"])
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_progress_screen_what_was_said(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """``c`` on the progress screen: key points covered and structure signals heard per
+    answer, the key points of the last five, and the counts per category."""
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        content_history(store, clock)
+        assert snap_compare(booth(store=store).app, terminal_size=size, press=["p", "c"])
 
 
 def test_drill_recording_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,7 @@ from kiosk.ui.screens.review import ReviewScreen
 from kiosk.ui.widgets import clip_player
 from kiosk.ui.widgets.confirm import ConfirmScreen
 from kiosk.ui.widgets.transcript_view import TranscriptView, transcript_lines
-from tests.support.history import Kept, StepClock, improving_history
+from tests.support.history import Kept, StepClock, content_history, improving_history
 from tests.test_ui_support import booth, until
 
 SIZE = (120, 40)
@@ -190,6 +190,61 @@ async def test_progress_plots_and_summary_follow_the_category(
         await pilot.pause()
         assert "(5 in all)" in summary()
         assert "Last 2 answers against the 2 before" in summary()
+
+
+async def test_progress_shows_what_was_said_per_category_and_back() -> None:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        content_history(store, clock)
+        b = booth(store=store)
+        async with b.app.run_test(size=SIZE) as pilot:
+            await pilot.press("p")
+            screen = b.app.screen
+            assert isinstance(screen, ProgressScreen)
+            summary = lambda: str(screen.query_one("#progress-summary", Static).render())  # noqa: E731
+            assert "Key points & structure" in {
+                binding.binding.description for binding in b.app.active_bindings.values()
+            }
+            await pilot.press("c")
+            await pilot.pause()
+            text = summary()
+            assert screen.view == "content"
+            assert "What was said, last 5 answers against the 5 before (10 checked):" in text
+            assert "key points covered: improved (4 of 18 → 13 of 17, 22 % → 76 %)" in text
+            assert (
+                "项目经历: key points improved (3 of 8 → 7 of 8), "
+                "structure improved (6 of 12 → 11 of 12)"
+            ) in text
+            assert "求职动机: key points improved (2 of 6 → 5 of 6)" in text
+            descriptions = {x.binding.description for x in b.app.active_bindings.values()}
+            assert "Delivery" in descriptions and "Key points & structure" not in descriptions
+
+            screen.query_one("#p-category", Select).value = "求职动机"
+            await pilot.pause()
+            text = summary()
+            assert "last 2 answers against the 2 before (5 checked)" in text
+            assert "key points covered: improved (2 of 6 → 5 of 6, 33 % → 83 %)" in text
+            assert "项目经历" not in text
+
+            await pilot.press("c")
+            await pilot.pause()
+            assert screen.view == "delivery" and "Last 2 answers against" in summary()
+
+
+async def test_progress_without_reviewed_answers_says_so(
+    history: tuple[Store, list[Kept]],
+) -> None:
+    store, _ = history
+    b = booth(store=store)
+    async with b.app.run_test(size=SIZE) as pilot:
+        await pilot.press("p", "c")
+        await pilot.pause()
+        screen = b.app.screen
+        assert isinstance(screen, ProgressScreen)
+        text = str(screen.query_one("#progress-summary", Static).render())
+        assert text == (
+            "Mandarin (zh): What was said: no answers with key points or structure checked yet."
+        )
 
 
 async def test_without_a_history_the_keys_explain(monkeypatch: pytest.MonkeyPatch) -> None:

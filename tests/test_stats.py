@@ -12,7 +12,14 @@ from kiosk.core.target import Target
 from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.questions.model import Kind, Question
 from kiosk.store.database import Store
-from tests.support.history import StepClock, answer, improving_history, keep, zh_question
+from tests.support.history import (
+    StepClock,
+    answer,
+    content_history,
+    improving_history,
+    keep,
+    zh_question,
+)
 
 EN_QUESTION = Question(
     id="en-project",
@@ -177,3 +184,56 @@ def test_languages_are_summarised_apart_never_mixed(capsys: pytest.CaptureFixtur
     assert main(["stats", "--language", "en"]) == 0
     only = capsys.readouterr().out
     assert only.startswith("English (en)") and "Mandarin" not in only
+
+
+def test_what_was_said_overall_and_per_category_with_its_counts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        content_history(store, clock)
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out
+    overall, project = out.split("\n  项目经历\n")
+    project, motivation = project.split("\n  求职动机\n")
+    assert (
+        "    What was said, last 5 answers against the 5 before (10 checked):\n"
+        "      key points covered: improved (4 of 18 → 13 of 17, 22 % → 76 %)\n"
+        "      structure signals heard: improved (9 of 24 → 19 of 21, 38 % → 90 %)\n"
+    ) in overall + "\n"
+    assert "What was said, last 2 answers against the 2 before (5 checked):" in project
+    assert "key points covered: improved (3 of 8 → 7 of 8, 38 % → 88 %)" in project
+    assert "structure signals heard: improved (6 of 12 → 11 of 12, 50 % → 92 %)" in project
+    assert "key points covered: improved (2 of 6 → 5 of 6, 33 % → 83 %)" in motivation
+
+
+def test_json_carries_the_content_counts_per_category(capsys: pytest.CaptureFixture[str]) -> None:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        content_history(store, clock)
+    assert main(["stats", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["thresholds"]["key_points"] == data["thresholds"]["structure"] == 0.15
+    zh = data["languages"]["zh"]
+    content = zh["overall"]["content"]
+    assert (content["count"], content["window"]) == (10, 5)
+    points, structure = content["trends"]
+    assert points["metric"] == "key_points" and points["verdict"] == "improved"
+    assert points["earlier"] == {"covered": 4, "checked": 18, "share": 4 / 18}
+    assert points["recent"] == {"covered": 13, "checked": 17, "share": 13 / 17}
+    assert structure["recent"] == {"found": 19, "checked": 21, "share": 19 / 21}
+    project = zh["categories"]["项目经历"]["content"]
+    assert project["window"] == 2 and project["trends"][0]["recent"]["covered"] == 7
+
+
+def test_no_content_review_yet_is_said_once(capsys: pytest.CaptureFixture[str]) -> None:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        improving_history(store, clock)
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out
+    line = "    What was said: no answers with key points or structure checked yet.\n"
+    assert out.count(line) == 1 and out.index(line) < out.index("\n  项目经历\n")
+    assert main(["stats", "--json"]) == 0
+    zh = json.loads(capsys.readouterr().out)["languages"]["zh"]
+    assert zh["overall"]["content"] == {"count": 0, "window": 0, "trends": []}

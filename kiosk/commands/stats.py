@@ -1,11 +1,13 @@
 """``kiosk stats``: is practice paying off? The progress summary without opening the booth.
 
 Prints what the booth's progress screen says — the last answers against the ones before for
-pace, fillers per minute and answers on target (rules in :mod:`kiosk.core.progress`) — for
-each language on its own (Mandarin paces are chars/min, English ones words/min, and the
-filler lexicons differ, so the two are never mixed), overall and per category, with the
-figures behind each verdict and the latest answer's figures written exactly as its report
-writes them. ``--json`` gives the same numbers to scripts.
+pace, fillers per minute and answers on target (rules in :mod:`kiosk.core.progress`), and
+for what was said: key points covered and structure signals heard, as counts (rules in
+:mod:`kiosk.core.content_progress`) — for each language on its own (Mandarin paces are
+chars/min, English ones words/min, and the filler lexicons differ, so the two are never
+mixed), overall and per category, with the figures behind each verdict and the latest
+answer's figures written exactly as its report writes them. ``--json`` gives the same
+numbers to scripts.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ SUPPORTED = ("zh", "en")
 
 
 def register(sub: SubParsers) -> None:
-    p = sub.add_parser("stats", help="progress summary: pace, fillers and time on target")
+    p = sub.add_parser(
+        "stats", help="progress summary: pace, fillers, time on target, key points, structure"
+    )
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.add_argument(
         "--language", "--lang", default=None, help="only answers in zh (Mandarin) or en (English)"
@@ -136,7 +140,13 @@ def _summary_dict(summary: Summary) -> dict[str, Any]:
 def stats_dict(
     samples: Sequence[Sample], latest: Mapping[str, Latest] | None = None
 ) -> dict[str, Any]:
-    """Per language: the overall summary, one per category, and the latest answer."""
+    """Per language: the overall summary, one per category, and the latest answer; each
+    with its ``content`` (key points covered and structure signals heard)."""
+    from kiosk.core.content_progress import (
+        CONTENT_THRESHOLDS,
+        content_by_category,
+        summarize_content,
+    )
     from kiosk.core.progress import (
         LANGUAGE_NAMES,
         THRESHOLDS,
@@ -151,16 +161,24 @@ def stats_dict(
     languages = {}
     for code, group in by_language(samples).items():
         recent = latest.get(code)
+        content = content_by_category(group)
         languages[code] = {
             "name": LANGUAGE_NAMES.get(code, code),
             "supported": code in SUPPORTED,
             "pace_unit": main_unit(group),
             "count": len(group),
             "latest": recent.as_dict() if recent else None,
-            "overall": _summary_dict(summarize(group)),
-            "categories": {name: _summary_dict(s) for name, s in by_category(group).items()},
+            "overall": {
+                **_summary_dict(summarize(group)),
+                "content": summarize_content(group).as_dict(),
+            },
+            "categories": {
+                name: {**_summary_dict(s), "content": content[name].as_dict()}
+                for name, s in by_category(group).items()
+            },
         }
-    return {"window": WINDOW, "thresholds": THRESHOLDS, "languages": languages}
+    thresholds: dict[str, float] = {**THRESHOLDS, **CONTENT_THRESHOLDS}
+    return {"window": WINDOW, "thresholds": thresholds, "languages": languages}
 
 
 def stats_lines(
@@ -168,7 +186,10 @@ def stats_lines(
     latest: Mapping[str, Latest] | None = None,
     language: str | None = None,
 ) -> list[str]:
-    """One section per language (Mandarin, then English), each overall and per category."""
+    """One section per language (Mandarin, then English), each overall and per category:
+    delivery, then what was said (one line for the language when no answer in it had its
+    key points or structure checked)."""
+    from kiosk.core.content_progress import content_by_category, summarize_content
     from kiosk.core.progress import by_category, by_language, language_title, main_unit, summarize
 
     latest = latest or {}
@@ -187,9 +208,17 @@ def stats_lines(
         lines.append(f"{language_title(code)}" + (f" · pace in {unit}" if unit else ""))
         if code in latest:
             lines.append(f"  {latest[code].line()}")
-        lines += ["  Overall", *(f"    {line}" for line in summarize(group).lines())]
+        content = summarize_content(group)
+        per_category = content_by_category(group) if content.count else {}
+        lines += [
+            "  Overall",
+            *(f"    {line}" for line in summarize(group).lines()),
+            *(f"    {line}" for line in content.lines()),
+        ]
         for name, summary in by_category(group).items():
             lines += [f"  {name}", *(f"    {line}" for line in summary.lines())]
+            if name in per_category:
+                lines += [f"    {line}" for line in per_category[name].lines()]
     if others:
         lines += [
             *([""] if lines else []),

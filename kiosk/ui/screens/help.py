@@ -26,6 +26,7 @@ filler words, pauses and length against the question's time target.
 | Report | f answer the follow-up (追问) · r retry · n next question · h / esc home |
 | History | enter review · c compare · x export answer · e export CSV · d delete · p progress |
 | Review | ↑ ↓ line · ← → word · p play from the word · s stop · c compare · x export · d delete |
+| Progress | c key points & structure / delivery · esc back |
 | Anywhere | ctrl+p find any key or place by name · ? / F1 this help · ctrl+q quit |
 
 **Timer bar.** Yellow until the target's lower end, green inside the range, red when over.

@@ -1,4 +1,5 @@
-"""Progress: pace, filler rate and time-on-target over the answers kept, as terminal plots.
+"""Progress: pace, filler rate and time-on-target over the answers kept, as terminal plots,
+and what was said: key points covered and structure signals heard.
 
 Three small plots (textual-plotext) over the analysed answers in order, for one language
 at a time (Mandarin and English paces and fillers are never mixed, as in ``kiosk stats``)
@@ -6,6 +7,12 @@ and all categories or one, and the same text summary as ``kiosk stats`` — what
 and what did not, by the rules stated in :mod:`kiosk.core.progress`. The pace is the
 headline pace (first to last word) every report shows; the comfortable band is drawn as
 two lines so "closer to the band" can be seen, not just read.
+
+``c`` switches the plots and the summary to what was said (rules in
+:mod:`kiosk.core.content_progress`): the share of each answer's key points covered, the
+share of its structure signals heard, and the key points covered over the last five
+answers, with the counts behind each share in the summary (and one line per category when
+all are shown); ``c`` again goes back to delivery.
 """
 
 from __future__ import annotations
@@ -16,10 +23,16 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Select, Static
 from textual_plotext import PlotextPlot
 
+from kiosk.core.content_progress import (
+    content_by_category,
+    rolling_share,
+    share_series,
+    summarize_content,
+)
 from kiosk.core.metrics import BANDS
 from kiosk.core.progress import (
     Sample,
@@ -43,11 +56,16 @@ class ProgressScreen(BoothScreen):
     ProgressScreen #progress-controls { height: auto; padding: 0 1; }
     ProgressScreen #progress-controls Select { width: 40; }
     ProgressScreen #progress-controls #p-language { width: 24; }
-    ProgressScreen #progress-plots { grid-size: 3; height: 1fr; min-height: 12; }
+    ProgressScreen #progress-plots { grid-size: 3; height: 1fr; min-height: 10; }
     ProgressScreen PlotextPlot { border: round #3b4756; }
-    ProgressScreen #progress-summary { height: auto; padding: 0 2; margin-bottom: 1; }
+    ProgressScreen #progress-text { height: auto; max-height: 50%; margin-bottom: 1; }
+    ProgressScreen #progress-summary { height: auto; padding: 0 2; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "view('content')", "Key points & structure"),
+        Binding("c", "view('delivery')", "Delivery"),
+        Binding("escape", "back", "Back"),
+    ]
 
     def __init__(self, store: Store, language: str | None = None) -> None:
         super().__init__()
@@ -59,6 +77,8 @@ class ProgressScreen(BoothScreen):
         self.languages = sorted(self.groups, key=lambda code: -len(self.groups[code]))
         self.current = self.languages[0] if self.languages else ""
         self.category = ALL
+        self.view = "delivery"
+        """What the plots and summary show: ``delivery`` or ``content`` (what was said)."""
 
     @property
     def samples(self) -> list[Sample]:
@@ -87,11 +107,22 @@ class ProgressScreen(BoothScreen):
                 yield PlotextPlot(id="plot-pace")
                 yield PlotextPlot(id="plot-fillers")
                 yield PlotextPlot(id="plot-target")
-            yield Static(id="progress-summary")
+            with VerticalScroll(id="progress-text"):
+                yield Static(id="progress-summary")
         yield Footer()
 
     def on_mount(self) -> None:
         self.show(ALL)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "view":
+            return parameters[0] != self.view  # the key offers the other view only
+        return True
+
+    def action_view(self, view: str) -> None:
+        self.view = view
+        self.refresh_bindings()
+        self.show(self.category)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         value = event.value if isinstance(event.value, str) else None
@@ -107,13 +138,47 @@ class ProgressScreen(BoothScreen):
     def show(self, category: str) -> None:
         self.category = category
         samples = self.chosen(category)
-        self._plot_pace(samples)
-        self._plot_fillers(samples)
-        self._plot_target(samples)
-        lines = summarize(samples).lines() if samples else ["No analysed answers yet."]
+        if self.view == "content":
+            self._plot_content(samples)
+            lines = self._content_lines(samples, category)
+        else:
+            self._plot_pace(samples)
+            self._plot_fillers(samples)
+            self._plot_target(samples)
+            lines = summarize(samples).lines() if samples else ["No analysed answers yet."]
         if self.current:
             lines = [f"{language_title(self.current)}: {lines[0]}", *lines[1:]]
-        self.query_one("#progress-summary", Static).update("\n".join(lines))
+        self.query_one("#progress-summary", Static).update(Text("\n".join(lines)))
+
+    def _content_lines(self, samples: Sequence[Sample], category: str) -> list[str]:
+        """The content summary; with all categories, one line per category after it."""
+        if not samples:
+            return ["No analysed answers yet."]
+        summary = summarize_content(samples)
+        lines = summary.lines()
+        if category == ALL and summary.count:
+            lines += [f"{name}: {s.brief()}" for name, s in content_by_category(samples).items()]
+        return lines
+
+    def _plot_content(self, samples: Sequence[Sample]) -> None:
+        self._draw(
+            "#plot-pace",
+            "Key points (%)",
+            share_series(samples, "key_points"),
+            ylim=(0, 100),
+        )
+        self._draw(
+            "#plot-fillers",
+            "Structure (%)",
+            share_series(samples, "structure"),
+            ylim=(0, 100),
+        )
+        self._draw(
+            "#plot-target",
+            "Key points, last 5",
+            rolling_share(samples, "key_points"),
+            ylim=(0, 100),
+        )
 
     def _plot_pace(self, samples: Sequence[Sample]) -> None:
         unit = main_unit(samples) or "chars/min"
