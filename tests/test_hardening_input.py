@@ -406,7 +406,7 @@ def test_cli_prints_any_bank_safely(
             ["banks", "show", "hk-bank", "--bank", str(path)],
             ["banks", "show", "hk-q", "--bank", str(path)],
             ["banks", "show", "hk-bank", "--json", "--bank", str(path)],
-            ["banks", "show", value or "x", "--bank", str(path)],
+            ["banks", "show", "--bank", str(path), "--", value or "x"],  # "-x" is an id too
         ):
             code, out, err = run(capsys, *argv)
             assert "Traceback" not in err
