@@ -96,8 +96,10 @@ def _list(args: argparse.Namespace) -> int:
 
 PIPED_WIDTH = 10_000
 """Cells a listing may take when it goes to a pipe or a file (nobody reads it wrapped)."""
-QUESTION_MIN = 16
-"""Cells the question keeps at least in a terminal; it wraps below the row's figures."""
+QUESTION_MIN = 12
+"""Cells the question keeps at least in a terminal; it wraps below the row's figures (at 80
+columns the figures of a row take up to 66 cells: answer numbers of five digits, a
+``too short`` verdict, ``10/12`` key points)."""
 
 
 def history_table(attempts: Sequence[Attempt], width: int | None) -> Table:

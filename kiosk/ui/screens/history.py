@@ -28,8 +28,9 @@ from kiosk.ui.widgets.titlebar import TitleBar
 
 LIMIT = 500
 """Rows shown at most (narrow the filters to see older ones)."""
-QUESTION_MIN = 12
-"""Cells the question keeps at least, however narrow the screen."""
+QUESTION_MIN = 9
+"""Cells the question keeps at least, however narrow the screen (four Han characters and
+the …); it gets all the room the figures leave, which at 80 columns is 9 to 14 cells."""
 TABLE_MARGIN = 2
 SCROLLBAR = 2
 
