@@ -82,10 +82,11 @@ shorter windows than its 30 s; for a probe of 3 s of speech the language probabi
 are the same to about 0.01 and the encoder costs a tenth (see docs/STREAMING.md)."""
 WINDOW_STEP_S = 10
 WINDOW_MARGIN_S = 2
-"""The encoder hears a window of 10, 20 or 30 s: the shortest that holds the audio with
-2 s to spare. Whisper was trained on 30 s windows, but the encoder is most of the cost of
-a pass over a short chunk (0.67 of it for 3 s), and on the test clips 10 s windows gave
-the same text (windows of 5 s looped). See docs/TRANSCRIPTION.md."""
+"""A draft reading's encoder hears a window of 10, 20 or 30 s, the shortest that holds its
+audio with 2 s to spare, not faster-whisper's fixed 30 s: the encoder is most of the cost of
+a pass over a short stretch. Final passes keep the 30 s window: with shorter ones the same
+speech recorded twice (a file and its replay through a microphone) was written differently
+more often ("American" / "Americans"), and one filler of six was lost (docs/TRANSCRIPTION.md)."""
 DRAFT_TOKENS_PER_SECOND = 16
 """Token budget of a draft reading per second of audio (text and timestamp tokens)."""
 _FIX = "run `kiosk model install --force`, or pass --model DIR with a CTranslate2 Whisper model"
@@ -96,22 +97,6 @@ def window_frames(samples: int, hop: int = 160) -> int:
     step = WINDOW_STEP_S * SAMPLE_RATE // hop
     frames = math.ceil((samples + WINDOW_MARGIN_S * SAMPLE_RATE) / hop)
     return min(3 * step, step * math.ceil(frames / step))
-
-
-class WindowedWhisper(WhisperModel):
-    """faster-whisper's model, its encoder window cut to ``window`` frames.
-
-    faster-whisper pads every window to 30 s before encoding; the padding past ``window``
-    frames is cut off again here, so a short chunk is encoded on 10 s instead of 30 s.
-    Set ``window`` before each transcription (the transcriber holds its lock).
-    """
-
-    window = 3000
-
-    def encode(self, features: Any) -> Any:
-        if features.shape[-1] > self.window:
-            features = features[..., : self.window]
-        return super().encode(features)
 
 
 def speech_spans(audio: Audio) -> tuple[Span, ...]:
@@ -140,7 +125,7 @@ def load_transcriber(
     info = resolve_model(model_dir, cache)
     threads = cpu_threads or min(4, os.cpu_count() or 1)
     try:
-        model = WindowedWhisper(
+        model = WhisperModel(
             str(info.path),
             device="cpu",
             compute_type=compute_type,
@@ -311,8 +296,6 @@ class WhisperTranscriber:
         own (one more 30 s encoder pass each), where it tends to write fillers or loops.
         """
         budget = int(min(MAX_TOKENS, max(MIN_TOKENS, TOKENS_PER_SECOND * duration)))
-        if isinstance(self.model, WindowedWhisper):
-            self.model.window = window_frames(len(audio), self.model.feature_extractor.hop_length)
         segments, _info = self.model.transcribe(
             audio,
             language=lang,
