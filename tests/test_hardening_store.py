@@ -481,15 +481,10 @@ async def test_booth_disk_full_mid_answer_keeps_and_analyses_what_fitted(
     assert sf.info(path).frames == 3 * 16_000, "the header matches what was kept"
 
 
-async def test_booth_warns_of_low_space_and_refuses_to_start_without_room(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from kiosk.ui.screens import recording
-
+async def test_booth_warns_of_low_space_and_refuses_to_start_without_room() -> None:
     with Store.open() as store:
         folder = store.recordings_dir()
-        monkeypatch.setattr(recording, "recording_room_s", lambda *_: 120.0)
-        b = booth(store=store)
+        b = booth(store=store, room=lambda _: 120.0)
         async with b.app.run_test(size=SIZE, notifications=True) as pilot:
             await record(b, pilot, 1.0)
             await until(pilot, lambda: any("Low disk space" in t for t in notices(b)))
@@ -498,8 +493,7 @@ async def test_booth_warns_of_low_space_and_refuses_to_start_without_room(
             "soon; what is recorded is kept if the disk fills." in notices(b)
         )
 
-        monkeypatch.setattr(recording, "recording_room_s", lambda *_: 4.0)
-        b = booth(store=store)
+        b = booth(store=store, room=lambda _: 4.0)
         async with b.app.run_test(size=SIZE) as pilot:
             await open_first_question(pilot)
             await pilot.press("space")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from textual.pilot import Pilot
 
@@ -124,6 +125,7 @@ def booth(
     store: Store | None = None,
     player: Player | None = None,
     streams: StreamOpener | None = None,
+    room: Callable[[Path], float] | None = None,
 ) -> Booth:
     rec = recorder or FakeRecorder(tone(7.0), pace="manual")
     spk = speaker or FakeSpeaker()
@@ -150,6 +152,7 @@ def booth(
         wall_clock=lambda: datetime(2026, 11, 23, 9, 30, 0),
         seed=7,
         store=store,
+        room=room,
     )
     return Booth(app, rec, spk, tr, clock, loads, out)
 

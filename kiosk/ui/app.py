@@ -365,19 +365,25 @@ def make_app(
     settings_path: Path | None = None,
     seed: int | None = None,
     store: Store | None = None,
+    room: Callable[[Path], float] | None = None,
 ) -> KioskApp:
     """Build the booth on the services given: the real ones (``kiosk.commands.tui``) or
-    doubles (the tests). ``analyze`` defaults to :func:`kiosk.pipeline.analyze_recording`.
+    doubles (the tests). ``analyze`` defaults to :func:`kiosk.pipeline.analyze_recording`,
+    ``room`` (recording time that fits in a folder) to the free space on its disk.
     ``settings`` may be shared with services built beforehand (the voice reads them too);
     with a ``store``, every answer is kept in the history (and interrupted ones recovered)."""
     if analyze is None:
         from kiosk.pipeline import analyze_recording
 
         analyze = analyze_recording
+    if room is None:
+        from kiosk.audio.wav import recording_room_s
+
+        room = recording_room_s
     live = settings if isinstance(settings, LiveSettings) else LiveSettings(settings)
     models = ModelHolder(transcriber_factory, live)
     services = Services(
-        recorder_factory, speaker, models, analyze, clock, wall_clock, player, streams
+        recorder_factory, speaker, models, analyze, clock, wall_clock, player, streams, room
     )
     return KioskApp(live, services, library, settings_path=settings_path, seed=seed, store=store)
 

@@ -119,3 +119,6 @@ class Services:
     """Plays recordings back (history review) and the drill's cue tones."""
     streams: StreamOpener
     """Transcribes an answer while it is spoken, over the loaded model."""
+    room: Callable[[Path], float]
+    """Seconds of recording that fit in a folder (free disk space), checked before each
+    answer."""

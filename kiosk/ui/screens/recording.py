@@ -29,7 +29,7 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from kiosk.audio.wav import DiskFull, RecordingFileError, recording_room_s
+from kiosk.audio.wav import DiskFull, RecordingFileError
 from kiosk.config import data_dir, private_dir
 from kiosk.core.chunking import Caption
 from kiosk.core.flow import Outcome, Step
@@ -211,7 +211,7 @@ class RecordingScreen(BoothScreen):
         store = self.booth.history.store
         folder = store.recordings_dir() if store is not None else data_dir() / "recordings"
         try:
-            room = recording_room_s(folder, SAMPLE_RATE)
+            room = self.booth.services.room(folder)
         except OSError:
             return True  # cannot tell: try, and a full disk is handled as it happens
         if room < MIN_START_S:
