@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.core.errors import BadInput, printable, printable_json
+from kiosk.store.summary import CONTENT_COLUMNS
 
 if TYPE_CHECKING:
     from kiosk.core.debrief import Debrief
@@ -60,12 +61,7 @@ EXPORT_FIELDS = (
     "pauses_count",
     "longest_pause_s",
     "length_verdict",
-    "key_points_covered",
-    "key_points_partly",
-    "key_points_checked",
-    "structure_found",
-    "structure_checked",
-    "structure_frame",
+    *CONTENT_COLUMNS,
     "audio_path",
     "note",
 )
