@@ -86,6 +86,8 @@ def test_a_saved_report_fills_the_content_columns() -> None:
         point = store.progress()[0]
         assert (point.key_points_covered, point.structure_checked) == (counts["covered"], 3)
         assert point.sample().key_points_checked == a.key_points_checked
+        assert point.sample().structure_frame == "zongfenzong"
+        assert store.progress()[1].sample().structure_frame is None
 
 
 def test_schema_5_is_migrated_to_6_filling_the_content_figures_from_stored_reports() -> None:

@@ -73,6 +73,9 @@ class Sample:
     structure_found: int | None = None
     structure_checked: int | None = None
     """Structure signals checked for the question's kind; None when it has no frame."""
+    structure_frame: str | None = None
+    """The frame those signals belong to (``star``, ``zongfenzong``, ``reverse``): shares
+    of different frames are never pooled (:mod:`kiosk.core.content_progress`)."""
 
     @property
     def on_target(self) -> bool | None:

@@ -145,6 +145,7 @@ class ProgressPoint:
     key_points_checked: int | None = None
     structure_found: int | None = None
     structure_checked: int | None = None
+    structure_frame: str | None = None
 
     def sample(self) -> Sample:
         """This attempt as the progress trends see it."""
@@ -162,6 +163,7 @@ class ProgressPoint:
             key_points_checked=self.key_points_checked,
             structure_found=self.structure_found,
             structure_checked=self.structure_checked,
+            structure_frame=self.structure_frame,
         )
 
 
@@ -171,6 +173,7 @@ PROGRESS_COLUMNS = (
     "fillers_per_min", "length_verdict", "category", "bank_id", "duration_s",
     "pauses_count", "target_high", "pace_span_value", "key_points_covered",
     "key_points_partly", "key_points_checked", "structure_found", "structure_checked",
+    "structure_frame",
 )  # fmt: skip
 
 
