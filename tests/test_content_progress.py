@@ -7,6 +7,8 @@ from kiosk.core.content_progress import (
     CONTENT_THRESHOLDS,
     EMPTY,
     content_by_category,
+    frame_tallies,
+    frames_text,
     rolling_share,
     share_series,
     summarize_content,
@@ -22,6 +24,7 @@ def s(
     signals: int | None = 6,
     category: str = "项目经历",
     partly: int | None = 0,
+    frame: str | None = None,
 ) -> Sample:
     return Sample(
         "2026-11-01T09:00:00+00:00",
@@ -36,6 +39,7 @@ def s(
         key_points_checked=checked,
         structure_found=found,
         structure_checked=signals,
+        structure_frame=frame,
     )
 
 
@@ -110,3 +114,63 @@ def test_series_for_the_plots_keep_the_answer_numbers() -> None:
     assert share_series(answers, "key_points") == [(1, 25.0), (3, 75.0), (5, 100.0)]
     assert rolling_share(answers, "key_points", width=2) == [(1, 25.0), (3, 50.0), (5, 87.5)]
     assert share_series(answers, "structure")[0] == (1, 50.0)
+
+
+def test_structure_is_pooled_within_a_frame_never_across() -> None:
+    star, zfz, reverse = (
+        s(found=5, signals=6, frame="star"),
+        s(found=1, signals=3, frame="zongfenzong"),
+        s(found=1, signals=1, frame="reverse"),
+    )
+    mixed = [reverse, zfz, star, s(found=4, signals=6, frame="star"), plain()]
+    tallies = frame_tallies(mixed)
+    assert list(tallies) == ["star", "zongfenzong", "reverse"], "STAR, 总分总, reverse"
+    assert [t.text() for t in tallies.values()] == ["9 of 12", "1 of 3", "1 of 1"]
+    assert (
+        frames_text(tallies)
+        == "STAR 9 of 12, 75 % · 总分总 1 of 3, 33 % · reverse question 1 of 1, 100 %"
+    )
+    assert frames_text({}) == "—"
+    # an answer whose frame is not known is kept apart and named by nothing
+    assert frames_text(frame_tallies([s(found=2, signals=4)])) == "2 of 4, 50 %"
+
+
+def test_each_frame_gets_its_own_structure_trend_in_the_same_windows() -> None:
+    earlier = [s(found=1, signals=6, frame="star"), s(found=2, signals=3, frame="zongfenzong")] * 2
+    recent = [s(found=6, signals=6, frame="star"), s(found=2, signals=3, frame="zongfenzong")] * 2
+    summary = summarize_content(earlier + recent)
+    assert summary.window == 4
+    assert [(t.metric, t.frame) for t in summary.trends] == [
+        ("key_points", None),
+        ("structure", "star"),
+        ("structure", "zongfenzong"),
+    ]
+    assert summary.lines()[2:] == [
+        "  structure signals heard (STAR): improved (2 of 12 → 12 of 12, 17 % → 100 %)",
+        "  structure signals heard (总分总): steady (4 of 6 → 4 of 6, 67 % → 67 %)",
+    ]
+    assert summary.brief().endswith(
+        "structure (STAR) improved (2 of 12 → 12 of 12), "
+        "structure (总分总) steady (4 of 6 → 4 of 6)"
+    )
+    assert summary.as_dict()["trends"][1]["frame"] == "star"
+    # a frame seen once in a window has too few answers, however many the others have
+    once = [*earlier, *recent, s(found=1, signals=1, frame="reverse")]
+    assert summarize_content(once, window=4).trends[-1].sentence() == (
+        "structure signals heard (reverse question): not enough answers with structure checked yet"
+    )
+
+
+def test_a_category_of_one_frame_names_it() -> None:
+    answers = [s(i, 3, i, 3, category="求职动机", frame="zongfenzong") for i in range(4)]
+    brief = content_by_category(answers)["求职动机"].brief()
+    assert (
+        brief
+        == "key points improved (1 of 6 → 5 of 6), structure (总分总) improved (1 of 6 → 5 of 6)"
+    )
+
+
+def test_without_any_structure_checked_one_structure_trend_says_too_few() -> None:
+    answers = [s(2, 4, None, None)] * 4
+    trends = summarize_content(answers).trends
+    assert [(t.metric, t.frame, t.verdict) for t in trends[1:]] == [("structure", None, "too_few")]

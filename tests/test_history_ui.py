@@ -211,11 +211,14 @@ async def test_progress_shows_what_was_said_per_category_and_back() -> None:
             assert screen.view == "content"
             assert "What was said, last 5 answers against the 5 before (10 checked):" in text
             assert "key points covered: improved (4 of 18 → 13 of 17, 22 % → 76 %)" in text
+            assert "structure signals heard (STAR): improved (7 of 18 → 11 of 12" in text
+            assert "structure signals heard (总分总): improved (2 of 6 → 8 of 9" in text
             assert (
                 "项目经历: key points improved (3 of 8 → 7 of 8), "
-                "structure improved (6 of 12 → 11 of 12)"
+                "structure (STAR) improved (6 of 12 → 11 of 12)"
             ) in text
             assert "求职动机: key points improved (2 of 6 → 5 of 6)" in text
+            assert "structure (总分总) improved (3 of 6 → 6 of 6)" in text
             descriptions = {x.binding.description for x in b.app.active_bindings.values()}
             assert "Delivery" in descriptions and "Key points & structure" not in descriptions
 

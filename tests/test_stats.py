@@ -199,12 +199,16 @@ def test_what_was_said_overall_and_per_category_with_its_counts(
     assert (
         "    What was said, last 5 answers against the 5 before (10 checked):\n"
         "      key points covered: improved (4 of 18 → 13 of 17, 22 % → 76 %)\n"
-        "      structure signals heard: improved (9 of 24 → 19 of 21, 38 % → 90 %)\n"
+        "      structure signals heard (STAR): improved (7 of 18 → 11 of 12, 39 % → 92 %)\n"
+        "      structure signals heard (总分总): improved (2 of 6 → 8 of 9, 33 % → 89 %)\n"
     ) in overall + "\n"
+    assert "19 of 21" not in out, "STAR and 总分总 signals are never pooled together"
     assert "What was said, last 2 answers against the 2 before (5 checked):" in project
     assert "key points covered: improved (3 of 8 → 7 of 8, 38 % → 88 %)" in project
-    assert "structure signals heard: improved (6 of 12 → 11 of 12, 50 % → 92 %)" in project
+    assert "structure signals heard (STAR): improved (6 of 12 → 11 of 12, 50 % → 92 %)" in project
     assert "key points covered: improved (2 of 6 → 5 of 6, 33 % → 83 %)" in motivation
+    assert "structure signals heard (总分总): improved (3 of 6 → 6 of 6" in motivation
+    assert "STAR" not in motivation
 
 
 def test_json_carries_the_content_counts_per_category(capsys: pytest.CaptureFixture[str]) -> None:
@@ -217,13 +221,17 @@ def test_json_carries_the_content_counts_per_category(capsys: pytest.CaptureFixt
     zh = data["languages"]["zh"]
     content = zh["overall"]["content"]
     assert (content["count"], content["window"]) == (10, 5)
-    points, structure = content["trends"]
+    points, star, zongfenzong = content["trends"]
     assert points["metric"] == "key_points" and points["verdict"] == "improved"
+    assert points["frame"] is None
     assert points["earlier"] == {"covered": 4, "checked": 18, "share": 4 / 18}
     assert points["recent"] == {"covered": 13, "checked": 17, "share": 13 / 17}
-    assert structure["recent"] == {"found": 19, "checked": 21, "share": 19 / 21}
+    assert (star["metric"], star["frame"]) == ("structure", "star")
+    assert star["recent"] == {"found": 11, "checked": 12, "share": 11 / 12}
+    assert (zongfenzong["frame"], zongfenzong["earlier"]["checked"]) == ("zongfenzong", 6)
     project = zh["categories"]["项目经历"]["content"]
     assert project["window"] == 2 and project["trends"][0]["recent"]["covered"] == 7
+    assert [t["frame"] for t in project["trends"]] == [None, "star"]
 
 
 def test_no_content_review_yet_is_said_once(capsys: pytest.CaptureFixture[str]) -> None:

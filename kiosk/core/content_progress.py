@@ -11,6 +11,11 @@ self-introduction; a reverse question: one). The rule is stated, like the delive
   checked in its answers ("7 of 10", 70 %), not an average of per-answer scores: an answer
   with two key points weighs less than one with five. A *partly* covered point is not
   covered. Structure likewise: signals found of signals checked.
+* **Structure frame by frame.** Six STAR signals, three or four 总分总 ones and the one of a
+  reverse question are different yardsticks, so structure is pooled within one frame
+  only: a group of answers of several kinds gets one structure figure per frame ("STAR 9
+  of 12, 总分总 5 of 6"), in the order of :data:`FRAME_ORDER`, each named
+  (:data:`FRAME_NAMES`) even when there is only one.
 * **Windows** as for delivery: the last :data:`~kiosk.core.progress.WINDOW` answers with a
   content review against the ones before (halves with fewer, nothing with fewer than
   four); each side needs two answers carrying the figure.
@@ -22,7 +27,7 @@ Pure: standard library and :mod:`kiosk.core.progress` only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -39,6 +44,21 @@ PART_NAMES: dict[ContentMetric, str] = {"key_points": "covered", "structure": "f
 """What the counted part is called in JSON (``{"covered": 3, "checked": 4}``)."""
 EMPTY = "no answers with key points or structure checked yet"
 """Said when no answer has a content review (answers to bank questions get one)."""
+FRAME_ORDER = ("star", "zongfenzong", "reverse")
+FRAME_NAMES = {"star": "STAR", "zongfenzong": "总分总", "reverse": "reverse question"}
+"""How each structure frame is named next to its figures."""
+
+
+def frame_name(frame: str | None) -> str:
+    """``STAR``, ``总分总``, ``reverse question``; any other frame by its code; ``""`` for
+    answers whose frame is not known."""
+    return FRAME_NAMES.get(frame, frame) if frame else ""
+
+
+def _frame_key(frame: str | None) -> tuple[int, str]:
+    if frame in FRAME_ORDER:
+        return FRAME_ORDER.index(frame), ""
+    return (len(FRAME_ORDER), frame) if frame else (len(FRAME_ORDER) + 1, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +94,36 @@ def reviewed(s: Sample) -> bool:
 
 
 def tally(samples: Sequence[Sample], metric: ContentMetric) -> Tally:
-    """The pooled counts of ``samples`` (answers without the figure left out)."""
+    """The pooled counts of ``samples`` (answers without the figure left out). For structure
+    give answers of one frame (:func:`frame_tallies` splits them)."""
     found = [f for f in (figures_of(s, metric) for s in samples) if f is not None]
     return Tally(sum(p for p, _ in found), sum(w for _, w in found))
+
+
+def frames_in(samples: Sequence[Sample]) -> list[str | None]:
+    """The frames of the answers carrying structure figures, in :data:`FRAME_ORDER` (other
+    codes after them, sorted; None — frame not known — last)."""
+    seen = {s.structure_frame for s in samples if figures_of(s, "structure") is not None}
+    return sorted(seen, key=_frame_key)
+
+
+def of_frame(samples: Sequence[Sample], frame: str | None) -> list[Sample]:
+    """The answers whose structure was checked against ``frame``."""
+    return [s for s in samples if s.structure_frame == frame]
+
+
+def frame_tallies(samples: Sequence[Sample]) -> dict[str | None, Tally]:
+    """Structure signals found of those checked, pooled within each frame."""
+    return {f: tally(of_frame(samples, f), "structure") for f in frames_in(samples)}
+
+
+def frames_text(tallies: Mapping[str | None, Tally]) -> str:
+    """``STAR 9 of 12, 75 % · 总分总 5 of 6, 83 %`` (``—`` when there is none)."""
+    parts = [
+        " ".join(x for x in (frame_name(f), t.text()) if x) + f", {_percent(t.share)}"
+        for f, t in tallies.items()
+    ]
+    return " · ".join(parts) or "—"
 
 
 def _percent(share: float | None) -> str:
@@ -91,6 +138,21 @@ class ContentTrend:
     earlier: Tally
     recent: Tally
     verdict: TrendVerdict
+    frame: str | None = None
+    """For structure: the frame whose answers these are (None when not known)."""
+
+    @property
+    def label(self) -> str:
+        """``key points covered``, ``structure signals heard (STAR)``."""
+        name = frame_name(self.frame) if self.metric == "structure" else ""
+        return f"{CONTENT_LABELS[self.metric]} ({name})" if name else CONTENT_LABELS[self.metric]
+
+    @property
+    def short(self) -> str:
+        """``key points``, ``structure (STAR)``."""
+        name = frame_name(self.frame) if self.metric == "structure" else ""
+        base = "key points" if self.metric == "key_points" else "structure"
+        return f"{base} ({name})" if name else base
 
     @property
     def change(self) -> float | None:
@@ -99,7 +161,7 @@ class ContentTrend:
 
     def sentence(self) -> str:
         """``key points covered: improved (3 of 8 → 7 of 8, 38 % → 88 %)``."""
-        label = CONTENT_LABELS[self.metric]
+        label = self.label
         if self.verdict == "too_few":
             what = "key points" if self.metric == "key_points" else "structure checked"
             return f"{label}: not enough answers with {what} yet"
@@ -115,6 +177,7 @@ class ContentTrend:
 
         return {
             "metric": self.metric,
+            "frame": self.frame,
             "earlier": side(self.earlier),
             "recent": side(self.recent),
             "change": self.change,
@@ -155,11 +218,10 @@ class ContentSummary:
             return f"{self.count} answer(s) with a content review: too few to compare yet"
         parts = []
         for t in self.trends:
-            name = "key points" if t.metric == "key_points" else "structure"
             if t.verdict == "too_few":
-                parts.append(f"{name}: too few answers")
+                parts.append(f"{t.short}: too few answers")
             else:
-                parts.append(f"{name} {t.verdict} ({t.earlier.text()} → {t.recent.text()})")
+                parts.append(f"{t.short} {t.verdict} ({t.earlier.text()} → {t.recent.text()})")
         return ", ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
@@ -171,30 +233,41 @@ class ContentSummary:
 
 
 def _trend(
-    metric: ContentMetric, earlier: Sequence[Sample], recent: Sequence[Sample]
+    metric: ContentMetric,
+    earlier: Sequence[Sample],
+    recent: Sequence[Sample],
+    frame: str | None = None,
 ) -> ContentTrend:
+    if metric == "structure":
+        earlier, recent = of_frame(earlier, frame), of_frame(recent, frame)
     a, b = tally(earlier, metric), tally(recent, metric)
     carrying = [
         sum(1 for s in group if figures_of(s, metric) is not None) for group in (earlier, recent)
     ]
     if a.share is None or b.share is None or min(carrying) < MIN_EACH:
-        return ContentTrend(metric, a, b, "too_few")
+        return ContentTrend(metric, a, b, "too_few", frame)
     gain = b.share - a.share
     threshold = CONTENT_THRESHOLDS[metric]
     verdict: TrendVerdict = (
         "improved" if gain >= threshold else "worse" if gain <= -threshold else "steady"
     )
-    return ContentTrend(metric, a, b, verdict)
+    return ContentTrend(metric, a, b, verdict, frame)
 
 
 def summarize_content(samples: Sequence[Sample], window: int = WINDOW) -> ContentSummary:
-    """The last ``window`` answers with a content review against the ``window`` before."""
+    """The last ``window`` answers with a content review against the ``window`` before:
+    key points, then structure for each frame among those answers (one structure trend,
+    too few, when none of them had its structure checked)."""
     kept = [s for s in samples if reviewed(s)]
     n = window_size(len(kept), window)
     if n == 0:
         return ContentSummary(len(kept), 0, ())
     earlier, recent = kept[-2 * n : -n], kept[-n:]
-    trends = (_trend("key_points", earlier, recent), _trend("structure", earlier, recent))
+    frames = frames_in([*earlier, *recent]) or [None]
+    trends = (
+        _trend("key_points", earlier, recent),
+        *(_trend("structure", earlier, recent, f) for f in frames),
+    )
     return ContentSummary(len(kept), n, trends)
 
 
