@@ -5,6 +5,8 @@ player: it keeps what would have been played)."""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -234,6 +236,55 @@ async def test_progress_shows_what_was_said_per_category_and_back() -> None:
             assert screen.view == "delivery" and "Last 2 answers against" in summary()
 
 
+async def test_progress_shows_what_was_said_week_by_week_for_the_category(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under the content summary, the latest local ISO weeks: answers with a content
+    review, key points covered, structure per frame; for the category chosen, or all."""
+    before = os.environ.get("TZ")
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    clock = StepClock()
+    try:
+        with Store.open(clock=clock) as store:
+            content_history(store, clock)
+            b = booth(store=store)
+            async with b.app.run_test(size=SIZE) as pilot:
+                await pilot.press("p")
+                screen = b.app.screen
+                assert isinstance(screen, ProgressScreen)
+                weeks = screen.query_one("#progress-weeks", Static)
+                assert not weeks.display, "delivery view: no week table"
+                await pilot.press("c")
+                await pilot.pause()
+                assert weeks.display
+                lines = str(weeks.render()).splitlines()
+                assert lines[0].startswith("What was said by week")
+                assert lines[2:] == [
+                    "  2026-W44 10-26        1  0 of 4, 0 %     STAR 1 of 6, 17 %",
+                    "  2026-W45 11-02        7  10 of 24, 42 %  STAR 11 of 18, 61 %",
+                    "                                           总分总 7 of 12, 58 %",
+                    "  2026-W46 11-09        2  7 of 7, 100 %   STAR 6 of 6, 100 %",
+                    "                                           总分总 3 of 3, 100 %",
+                ]
+
+                screen.query_one("#p-category", Select).value = "求职动机"
+                await pilot.pause()
+                assert str(weeks.render()).splitlines()[2:] == [
+                    "  2026-W45 11-02        4  4 of 12, 33 %  总分总 7 of 12, 58 %",
+                    "  2026-W46 11-09        1  3 of 3, 100 %  总分总 3 of 3, 100 %",
+                ]
+                await pilot.press("c")
+                await pilot.pause()
+                assert not weeks.display
+    finally:
+        if before is None:
+            monkeypatch.delenv("TZ")
+        else:
+            monkeypatch.setenv("TZ", before)
+        time.tzset()
+
+
 async def test_progress_without_reviewed_answers_says_so(
     history: tuple[Store, list[Kept]],
 ) -> None:
@@ -248,6 +299,7 @@ async def test_progress_without_reviewed_answers_says_so(
         assert text == (
             "Mandarin (zh): What was said: no answers with key points or structure checked yet."
         )
+        assert not screen.query_one("#progress-weeks", Static).display
 
 
 async def test_without_a_history_the_keys_explain(monkeypatch: pytest.MonkeyPatch) -> None:

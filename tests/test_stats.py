@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +16,7 @@ from kiosk.core.transcript import Span, Transcript, Word
 from kiosk.questions.model import Kind, Question
 from kiosk.store.database import Store
 from tests.support.history import (
+    START,
     StepClock,
     answer,
     content_history,
@@ -245,3 +249,95 @@ def test_no_content_review_yet_is_said_once(capsys: pytest.CaptureFixture[str]) 
     assert main(["stats", "--json"]) == 0
     zh = json.loads(capsys.readouterr().out)["languages"]["zh"]
     assert zh["overall"]["content"] == {"count": 0, "window": 0, "trends": []}
+
+
+@pytest.fixture
+def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Set the system time zone (POSIX TZ strings, no tz database needed)."""
+
+    def use(tz: str) -> None:
+        monkeypatch.setenv("TZ", tz)
+        time.tzset()
+
+    before = os.environ.get("TZ")
+    yield use
+    if before is None:
+        monkeypatch.delenv("TZ", raising=False)
+    else:
+        monkeypatch.setenv("TZ", before)
+    time.tzset()
+
+
+def test_what_was_said_week_by_week_in_local_weeks(
+    capsys: pytest.CaptureFixture[str], zone: Callable[[str], None]
+) -> None:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        content_history(store, clock)  # 09:00 UTC on Sunday 1 November and the 9 days after
+    zone("UTC")
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out
+    overall, project = out.split("\n  项目经历\n")
+    project, motivation = project.split("\n  求职动机\n")
+    assert (
+        "    What was said by week (answers with a content review; local ISO weeks):\n"
+        "      week            answers  key points      structure\n"
+        "      2026-W44 10-26        1  0 of 4, 0 %     STAR 1 of 6, 17 %\n"
+        "      2026-W45 11-02        7  10 of 24, 42 %  STAR 11 of 18, 61 %\n"
+        "                                               总分总 7 of 12, 58 %\n"
+        "      2026-W46 11-09        2  7 of 7, 100 %   STAR 6 of 6, 100 %\n"
+        "                                               总分总 3 of 3, 100 %\n"
+    ) in overall + "\n"
+    assert max(len(line) for line in overall.splitlines() if "W4" in line) <= 80
+    assert "    What was said by week:\n" in project
+    assert "      2026-W45 11-02        3  6 of 12, 50 %  STAR 11 of 18, 61 %" in project
+    assert "      2026-W46 11-09        1  4 of 4, 100 %  STAR 6 of 6, 100 %" in project
+    assert "      2026-W45 11-02        4  4 of 12, 33 %  总分总 7 of 12, 58 %" in motivation
+    assert "STAR" not in motivation.split("What was said by week:")[1]
+
+    # twelve hours west of Greenwich, 09:00 UTC is 21:00 the day before: the weeks move
+    zone("XXX+12")
+    assert main(["stats"]) == 0
+    overall = capsys.readouterr().out.split("\n  项目经历\n")[0]
+    assert "      2026-W44 10-26        2  0 of 7, 0 %     STAR 1 of 6, 17 %\n" in overall
+    assert "                                               总分总 1 of 3, 33 %\n" in overall
+    assert "      2026-W46 11-09        1  3 of 3, 100 %   总分总 3 of 3, 100 %" in overall
+
+
+def test_json_carries_the_weeks_of_every_group(
+    capsys: pytest.CaptureFixture[str], zone: Callable[[str], None]
+) -> None:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        content_history(store, clock)
+        keep(store, clock, zh_question(), answer(30, 220), when=START + timedelta(days=15))
+    zone("UTC")
+    assert main(["stats", "--json"]) == 0
+    zh = json.loads(capsys.readouterr().out)["languages"]["zh"]
+    weeks = zh["overall"]["weeks"]
+    assert [(w["week"], w["monday"], w["answers"], w["reviewed"]) for w in weeks] == [
+        ("2026-W44", "2026-10-26", 1, 1),
+        ("2026-W45", "2026-11-02", 7, 7),
+        ("2026-W46", "2026-11-09", 2, 2),
+        ("2026-W47", "2026-11-16", 1, 0),  # an answer without a content review
+    ]
+    assert weeks[1]["key_points"] == {"covered": 10, "checked": 24, "share": 10 / 24}
+    assert weeks[1]["structure"] == [
+        {"frame": "star", "found": 11, "checked": 18, "share": 11 / 18},
+        {"frame": "zongfenzong", "found": 7, "checked": 12, "share": 7 / 12},
+    ]
+    assert weeks[3]["structure"] == [] and weeks[3]["key_points"]["share"] is None
+    motivation = zh["categories"]["求职动机"]["weeks"]
+    assert [w["week"] for w in motivation] == ["2026-W45", "2026-W46"]
+    assert {s["frame"] for w in motivation for s in w["structure"]} == {"zongfenzong"}
+
+
+def test_no_week_table_without_a_content_review(capsys: pytest.CaptureFixture[str]) -> None:
+    clock = StepClock()
+    with Store.open(clock=clock) as store:
+        improving_history(store, clock)
+    assert main(["stats"]) == 0
+    assert "by week" not in capsys.readouterr().out
+    assert main(["stats", "--json"]) == 0
+    zh = json.loads(capsys.readouterr().out)["languages"]["zh"]
+    assert [w["reviewed"] for w in zh["overall"]["weeks"]] == [0, 0, 0]

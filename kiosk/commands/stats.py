@@ -6,8 +6,9 @@ for what was said: key points covered and structure signals heard, as counts (ru
 :mod:`kiosk.core.content_progress`) — for each language on its own (Mandarin paces are
 chars/min, English ones words/min, and the filler lexicons differ, so the two are never
 mixed), overall and per category, with the figures behind each verdict and the latest
-answer's figures written exactly as its report writes them. ``--json`` gives the same
-numbers to scripts.
+answer's figures written exactly as its report writes them. What was said is also shown
+week by week (local ISO weeks, rules in :mod:`kiosk.core.content_weeks`), structure always
+per frame. ``--json`` gives the same numbers to scripts.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from kiosk.core.errors import BadInput
@@ -138,15 +140,19 @@ def _summary_dict(summary: Summary) -> dict[str, Any]:
 
 
 def stats_dict(
-    samples: Sequence[Sample], latest: Mapping[str, Latest] | None = None
+    samples: Sequence[Sample],
+    latest: Mapping[str, Latest] | None = None,
+    tz: tzinfo | None = None,
 ) -> dict[str, Any]:
     """Per language: the overall summary, one per category, and the latest answer; each
-    with its ``content`` (key points covered and structure signals heard)."""
+    with its ``content`` (key points covered and structure signals heard) and its
+    ``weeks`` (the same, per local ISO week — ``tz``, or the system's time zone)."""
     from kiosk.core.content_progress import (
         CONTENT_THRESHOLDS,
         content_by_category,
         summarize_content,
     )
+    from kiosk.core.content_weeks import by_week, weeks_by_category
     from kiosk.core.progress import (
         LANGUAGE_NAMES,
         THRESHOLDS,
@@ -162,6 +168,7 @@ def stats_dict(
     for code, group in by_language(samples).items():
         recent = latest.get(code)
         content = content_by_category(group)
+        weeks = weeks_by_category(group, tz)
         languages[code] = {
             "name": LANGUAGE_NAMES.get(code, code),
             "supported": code in SUPPORTED,
@@ -171,9 +178,14 @@ def stats_dict(
             "overall": {
                 **_summary_dict(summarize(group)),
                 "content": summarize_content(group).as_dict(),
+                "weeks": [w.as_dict() for w in by_week(group, tz)],
             },
             "categories": {
-                name: {**_summary_dict(s), "content": content[name].as_dict()}
+                name: {
+                    **_summary_dict(s),
+                    "content": content[name].as_dict(),
+                    "weeks": [w.as_dict() for w in weeks[name]],
+                }
                 for name, s in by_category(group).items()
             },
         }
@@ -185,11 +197,14 @@ def stats_lines(
     samples: Sequence[Sample],
     latest: Mapping[str, Latest] | None = None,
     language: str | None = None,
+    tz: tzinfo | None = None,
 ) -> list[str]:
     """One section per language (Mandarin, then English), each overall and per category:
-    delivery, then what was said (one line for the language when no answer in it had its
-    key points or structure checked)."""
+    delivery, then what was said — the trend, then a table of the latest weeks (local ISO
+    weeks: ``tz``, or the system's time zone) — or one line for the language when no answer
+    in it had its key points or structure checked."""
     from kiosk.core.content_progress import content_by_category, summarize_content
+    from kiosk.core.content_weeks import WEEK_HEADING, by_week, week_table, weeks_by_category
     from kiosk.core.progress import by_category, by_language, language_title, main_unit, summarize
 
     latest = latest or {}
@@ -210,15 +225,18 @@ def stats_lines(
             lines.append(f"  {latest[code].line()}")
         content = summarize_content(group)
         per_category = content_by_category(group) if content.count else {}
+        weeks = weeks_by_category(group, tz) if content.count else {}
         lines += [
             "  Overall",
             *(f"    {line}" for line in summarize(group).lines()),
             *(f"    {line}" for line in content.lines()),
+            *_weeks_block(week_table(by_week(group, tz)), WEEK_HEADING),
         ]
         for name, summary in by_category(group).items():
             lines += [f"  {name}", *(f"    {line}" for line in summary.lines())]
             if name in per_category:
                 lines += [f"    {line}" for line in per_category[name].lines()]
+                lines += _weeks_block(week_table(weeks[name]), "What was said by week:")
     if others:
         lines += [
             *([""] if lines else []),
@@ -226,6 +244,12 @@ def stats_lines(
             "only zh and en are supported.",
         ]
     return lines
+
+
+def _weeks_block(table: list[str], heading: str) -> list[str]:
+    """The week table under its heading, indented as the group's lines (nothing when the
+    table is empty)."""
+    return [f"    {heading}", *(f"      {row}" for row in table)] if table else []
 
 
 def _run(args: argparse.Namespace) -> int:

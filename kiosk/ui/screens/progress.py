@@ -12,7 +12,9 @@ two lines so "closer to the band" can be seen, not just read.
 :mod:`kiosk.core.content_progress`): the share of each answer's key points covered, the
 share of its structure signals heard, and the key points covered over the last five
 answers, with the counts behind each share in the summary (and one line per category when
-all are shown); ``c`` again goes back to delivery.
+all are shown), and under it the latest weeks as a table (rules in
+:mod:`kiosk.core.content_weeks`: local ISO weeks, counts pooled, structure per frame) for
+the category chosen, or all; ``c`` again goes back to delivery.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from kiosk.core.content_progress import (
     share_series,
     summarize_content,
 )
+from kiosk.core.content_weeks import WEEK_HEADING, by_week, week_table
 from kiosk.core.metrics import BANDS
 from kiosk.core.progress import (
     Sample,
@@ -60,6 +63,7 @@ class ProgressScreen(BoothScreen):
     ProgressScreen PlotextPlot { border: round #3b4756; }
     ProgressScreen #progress-text { height: auto; max-height: 50%; margin-bottom: 1; }
     ProgressScreen #progress-summary { height: auto; padding: 0 2; }
+    ProgressScreen #progress-weeks { height: auto; padding: 0 2; margin-top: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "view('content')", "Key points & structure"),
@@ -109,6 +113,7 @@ class ProgressScreen(BoothScreen):
                 yield PlotextPlot(id="plot-target")
             with VerticalScroll(id="progress-text"):
                 yield Static(id="progress-summary")
+                yield Static(id="progress-weeks")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -149,6 +154,10 @@ class ProgressScreen(BoothScreen):
         if self.current:
             lines = [f"{language_title(self.current)}: {lines[0]}", *lines[1:]]
         self.query_one("#progress-summary", Static).update(Text("\n".join(lines)))
+        table = week_table(by_week(samples)) if self.view == "content" else []
+        weeks = self.query_one("#progress-weeks", Static)
+        weeks.display = bool(table)
+        weeks.update(Text("\n".join([WEEK_HEADING, *(f"  {row}" for row in table)])))
 
     def _content_lines(self, samples: Sequence[Sample], category: str) -> list[str]:
         """The content summary; with all categories, one line per category after it."""
