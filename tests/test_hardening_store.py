@@ -15,6 +15,7 @@ import signal
 import stat
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -155,7 +156,7 @@ SYSTEM_PYTHON = Path("/usr/bin/python3")
 
 def _as_nobody(home: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     """``kiosk ARGV`` as an unprivileged user (the venv's interpreter lives under /root)."""
-    site = next((ROOT / ".venv" / "lib").glob("python3*/site-packages"))
+    site = sysconfig.get_paths()["purelib"]  # the running interpreter's: the venv's
     env = {
         "PATH": "/usr/bin:/bin",
         "KIOSK_HOME": str(home),
