@@ -125,3 +125,16 @@ def test_compare_does_not_judge_pace_across_units() -> None:
     after = Measure(30.0, None, 300.0, "chars/min", 1.0, 1)
     pace = next(d for d in compare(before, after) if d.metric == "pace")
     assert pace.better is None and pace.change is None
+
+
+def test_chart_ticks_are_whole_answer_numbers_ending_at_the_last() -> None:
+    from kiosk.ui.screens.progress import answer_ticks
+
+    assert answer_ticks(1, 1) == [1]
+    assert answer_ticks(1, 5) == [1, 2, 3, 4, 5]
+    assert answer_ticks(1, 10) == [1, 3, 5, 7, 10]  # 9 would crowd 10
+    assert answer_ticks(3, 40) == [3, 11, 19, 27, 35, 40]
+    for first, last in [(1, 2), (1, 13), (5, 99), (1, 200)]:
+        ticks = answer_ticks(first, last)
+        assert ticks[0] == first and ticks[-1] == last and len(ticks) <= 6
+        assert ticks == sorted(set(ticks))

@@ -52,6 +52,18 @@ from kiosk.ui.widgets.titlebar import TitleBar
 ALL = "__all__"
 
 
+def answer_ticks(first: int, last: int, most: int = 6) -> list[int]:
+    """Whole answer numbers for a chart's x axis: ``first``, ``last`` and evenly spaced
+    ones between, at most ``most`` in all (the plotting library's own ticks are fractions)."""
+    step = max(1, -(-(last - first) // (most - 1)))
+    ticks = list(range(first, last + 1, step))
+    if ticks[-1] != last:
+        if len(ticks) > 1 and last - ticks[-1] <= step / 2:
+            ticks.pop()  # too close to the last answer to label both
+        ticks.append(last)
+    return ticks
+
+
 class ProgressScreen(BoothScreen):
     """Trends over the answers kept."""
 
@@ -222,7 +234,10 @@ class ProgressScreen(BoothScreen):
         plt.clear_figure()
         plt.title(title)
         if points:
-            plt.plot([x for x, _ in points], [y for _, y in points], marker="braille")
+            xs = [x for x, _ in points]
+            plt.plot(xs, [y for _, y in points], marker="braille")
+            ticks = answer_ticks(min(xs), max(xs))
+            plt.xticks([float(t) for t in ticks], [str(t) for t in ticks])
             for y in hlines:
                 plt.hline(y, "green")
             if ylim is not None:
