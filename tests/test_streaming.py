@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 
 from kiosk.core.chunking import (
+    GRID,
+    LOUD_LEVEL,
     SPEECH_PARAMS,
     WINDOW,
     Caption,
@@ -27,10 +29,12 @@ from kiosk.core.chunking import (
     closed_speech_end,
     context_start,
     due_tentative,
+    first_sound,
     join_chunk,
     plan_cut,
     spans_from_probs,
     split_at_horizon,
+    vad_grid,
     words_from,
 )
 from kiosk.core.coverage import coverage, untranscribed
@@ -84,6 +88,70 @@ def test_first_window_offsets_the_timeline() -> None:
     spans = spans_from_probs(probs_for("##...."), params, 110 * WINDOW, first=100)
     assert len(spans) == 1
     assert [spans[0].start, spans[0].end] == pytest.approx([100 * W_S, 102 * W_S])
+
+
+def test_a_grid_offsets_the_timeline_and_nothing_starts_before_the_recording() -> None:
+    params = VadParams(min_silence=0.05, pad=0.0)
+    probs = probs_for("..##....")
+    spans = spans_from_probs(probs, params, 8 * WINDOW - 300, grid=-300)
+    assert [spans[0].start, spans[0].end] == pytest.approx(
+        [2 * W_S - 300 / SAMPLE_RATE, 4 * W_S - 300 / SAMPLE_RATE]
+    )
+    early = spans_from_probs(probs_for("##...."), params, 6 * WINDOW - 300, grid=-300)
+    assert early[0].start == 0.0  # the window reaching before the recording counts from 0
+
+
+# -- the detector's windows, laid from the first sound ---------------------------------------
+def tone(seconds: float, amplitude: float = 0.05) -> Audio:
+    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    return (amplitude * np.sin(2 * np.pi * 300 * t)).astype(np.float32)
+
+
+def test_the_first_sound_is_found_at_the_same_place_after_any_silence() -> None:
+    rng = np.random.default_rng(5)
+    hiss = (0.3 * LOUD_LEVEL * rng.standard_normal(3000)).astype(np.float32)  # below the level
+    answer = np.concatenate([hiss, tone(0.3)])
+    at = first_sound(answer)
+    assert at is not None and 3000 - 160 < at <= 3000
+    for lead in (1, 37, 511, 4000):
+        assert first_sound(np.concatenate([np.zeros(lead, np.float32), answer])) == lead + at
+    for cut in (1, 1000, at):  # wherever the audio was sliced from
+        assert first_sound(answer[cut:]) == at - cut
+    assert first_sound(hiss) is None
+    assert first_sound(tone(0.005)) is None  # shorter than a frame
+
+
+@pytest.mark.parametrize("anchor", [-4000, -1, 0, 1, 511, 2048, 2049, 123_457])
+def test_windows_and_decisions_fall_on_the_same_places_of_the_sound(anchor: int) -> None:
+    grid, silent = vad_grid(anchor)
+    assert grid + silent * WINDOW == anchor  # the detector's first window begins there
+    assert silent % GRID == 0  # and so does a decision step
+    assert grid <= 0  # the windows cover the recording from its first sample
+    assert (silent == 0 and grid == anchor) if anchor <= 0 else grid > -GRID * WINDOW
+
+
+def test_same_answer_same_spans_and_words_whatever_silence_came_before() -> None:
+    """A detector as sensitive to where its windows fall as Silero (a window is speech when
+    loud anywhere): a gap of 0.3 s holds nine quiet windows (a pause) or eight (speech)
+    depending on where windows laid from the recording's first sample would fall, and
+    comes out the same after every lead-in, the sound 0.1 s in (sooner than ``VAD_LEAD``)
+    included."""
+    audio = burst_audio([(0.1, 0.5), (0.3, 0.5), (0.6, 0.4)])
+    seen = set()
+    for lead in [0, 100, 1000, *range(4000, 4512, 64), 2 * SAMPLE_RATE + 7]:
+        heard = np.concatenate([np.zeros(lead, np.float32), audio])
+        proc, _ = stream(heard, Policy(), BurstDecoder(), step=0.1)
+        transcript = proc.finish()
+
+        def at(t: float, lead: int = lead) -> int:
+            return round(t * SAMPLE_RATE) - lead
+
+        spans = tuple((at(s.start), at(s.end)) for s in transcript.speech)
+        words = tuple((w.text, at(w.start), at(w.end)) for w in transcript.words)
+        seen.add((spans, words))
+    assert len(seen) == 1
+    ((spans, words),) = seen
+    assert [w for w, _, _ in words] == ["w0", "w1", "w2"]
 
 
 # -- where to cut ----------------------------------------------------------------------------

@@ -17,10 +17,12 @@ into chunks that are each decoded **once**, and the cuts go where they cannot sp
   loses its language context and is misheard more often.
 
 Cut decisions are taken on a fixed grid of the answer's own timeline (every ``GRID`` VAD
-windows), from the probabilities heard up to each grid point, never at the moments audio
-happens to arrive; and each chunk's samples are anchored to its sound edges
-(:func:`anchor_range`). So the same recording gives the same chunks, and the same words,
-whether it streamed in at any block timing and machine load or was analysed as a file.
+windows, laid from ``VAD_LEAD`` before the first sound: :func:`vad_grid`), from the
+probabilities heard up to each grid point, never at the moments audio happens to arrive;
+and each chunk's samples are anchored to its sound edges (:func:`anchor_range`). So the
+same recording gives the same chunks, and the same words, whether it streamed in at any
+block timing and machine load or was analysed as a file, and whatever silence it began
+with.
 
 Passes may also run *ahead* of a decision, at a pause (:func:`closed_speech_end`), over
 exactly the range a later pause cut or the stop key will decode; their words are used
@@ -65,16 +67,18 @@ CUT_PARAMS = VadParams(min_silence=0.1)
 
 
 def spans_from_probs(
-    probs: Sequence[float], params: VadParams, total: int, first: int = 0
+    probs: Sequence[float], params: VadParams, total: int, first: int = 0, grid: int = 0
 ) -> tuple[Span, ...]:
     """Speech spans from per-window speech probabilities.
 
-    ``probs[i]`` covers samples ``(first + i) * WINDOW`` onwards; ``total`` is the number of
-    samples heard so far (speech still going on at the end runs to ``total``). Speech starts
-    at a window at or above ``threshold`` and ends once ``min_silence`` of windows below
-    ``neg_threshold`` follow; spans are then padded by ``pad`` (half the gap when closer).
+    ``probs[i]`` covers samples ``grid + (first + i) * WINDOW`` onwards (``grid``: where
+    window 0 begins, see :func:`vad_grid`; a window reaching before the recording's start
+    counts from 0); ``total`` is the number of samples heard so far (speech still going on
+    at the end runs to ``total``). Speech starts at a window at or above ``threshold`` and
+    ends once ``min_silence`` of windows below ``neg_threshold`` follow; spans are then
+    padded by ``pad`` (half the gap when closer).
     """
-    raw = _raw_spans(probs, params, total, first * WINDOW)
+    raw = _raw_spans(probs, params, total, grid + first * WINDOW)
     return tuple(Span(s / params.rate, e / params.rate) for s, e in _pad(raw, params, total))
 
 
@@ -86,7 +90,7 @@ def _raw_spans(
     start: int | None = None
     silent_from = 0
     for i, p in enumerate(probs):
-        pos = origin + i * WINDOW
+        pos = max(0, origin + i * WINDOW)
         if p >= params.threshold:
             silent_from = 0
             if start is None:
@@ -172,8 +176,9 @@ class Cut:
 
 GRID = 4
 """Cut decisions are taken every ``GRID`` VAD windows (128 ms) of the answer's own
-timeline, never at the moments audio happens to arrive: where an answer is cut, and so
-its transcript, depends on the audio alone, not on block timing or machine load."""
+timeline (from the detector's start, :func:`vad_grid`), never at the moments audio happens
+to arrive: where an answer is cut, and so its transcript, depends on the audio alone, not
+on block timing, machine load or the silence before it."""
 
 LOUD_LEVEL = 0.003
 """RMS over ``LOUD_FRAME`` samples (about -50 dBFS) that counts as sound for anchoring."""
@@ -207,6 +212,43 @@ def _loud(audio: npt.NDArray[np.float32], lo: int, hi: int) -> npt.NDArray[np.bo
         if level > floor:  # on a 3 dB grid, so a slightly other range gives the same level
             floor = 10 ** (np.floor(10 * np.log10(level) / 3) * 3 / 10)
     return power >= floor
+
+
+VAD_LEAD = 0.25
+"""Seconds of the recording the voice-activity detector hears before its first sound."""
+
+
+def first_sound(audio: npt.NDArray[np.float32]) -> int | None:
+    """Index of the first sample whose ``LOUD_FRAME`` frame is loud (``LOUD_LEVEL`` or more),
+    among the frames lying wholly inside ``audio``; ``None`` when none is.
+
+    The level is fixed, not relative to the recording as in :func:`anchor_range`, so how
+    much silence precedes the sound cannot move it; each frame's sum is taken over its own
+    samples in one order, so neither can where ``audio`` was sliced from.
+    """
+    if len(audio) < LOUD_FRAME:
+        return None
+    power = np.convolve(audio.astype(np.float64) ** 2, np.ones(LOUD_FRAME), "valid")
+    loud = np.flatnonzero(power / LOUD_FRAME >= LOUD_LEVEL**2)
+    return int(loud[0]) if loud.size else None
+
+
+def vad_grid(anchor: int) -> tuple[int, int]:
+    """Where the voice-activity windows lie when the detector starts at sample ``anchor``
+    (``VAD_LEAD`` before the first sound; negative when the sound comes sooner than that).
+
+    Returns ``(grid, silent)``: window 0 begins at sample ``grid`` and the first ``silent``
+    windows, all before ``anchor``, are silence the detector is not run on. The windows and
+    the cut decisions (every ``GRID`` windows) then fall at the same places of the sound
+    however much silence the recording began with: window ``silent`` begins at ``anchor``,
+    and ``silent`` is a whole number of decision steps. (Silero's probabilities depend on
+    where its 32 ms windows fall on the sound and on the state it carries into it: laid
+    from the recording's first sample, they found a pause between the JFK clip's "ask" and
+    "not" after a few lead-ins and none after the others; docs/METRICS.md.)
+    """
+    step = GRID * WINDOW
+    silent = max(0, -(-anchor // step)) * GRID
+    return anchor - silent * WINDOW, silent
 
 
 def anchor_range(
@@ -369,12 +411,18 @@ def shift(words: Sequence[Word], offset: float, lo: float, hi: float) -> list[Wo
 
 
 def context_start(
-    spans: Sequence[Span], cuts: Sequence[float], start: float, policy: Policy
+    spans: Sequence[Span],
+    cuts: Sequence[float],
+    start: float,
+    policy: Policy,
+    begin: float = 0.0,
 ) -> float:
     """Where the left context of a chunk starting at ``start`` begins: in a silence.
 
     Decoding from the middle of a word makes Whisper skip what follows, so the context
-    begins at the recording's start, an earlier cut or in a VAD gap, as near to
+    begins where the answer begins (``begin``: the recording's start, or where the
+    voice-activity detector starts, ``VAD_LEAD`` before the first sound), an earlier cut or
+    in a VAD gap, as near to
     ``policy.context`` seconds before
     ``start`` as possible (a third to one and a half times that), and holds a second or
     more of speech (silence or noise as context makes Whisper write brackets); else none.
@@ -383,7 +431,7 @@ def context_start(
         return start
     spans = [s for s in spans if s.end <= start]
     gaps = (_mid(g) for g in _gaps(spans, spans[-1].end if spans else 0.0))
-    points = [0.0, *cuts, *gaps]  # the recording's start is never inside a word
+    points = [begin, *cuts, *gaps]  # the answer's start is never inside a word
     lo, hi = start - 1.5 * policy.context, start - policy.context / 3
     usable = [
         p for p in points if lo <= p <= hi and _speech_in(spans, p, start) >= policy.context / 3

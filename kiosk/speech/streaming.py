@@ -12,8 +12,10 @@ speech probabilities and decoded words. Decoding goes through
 :meth:`kiosk.speech.whisper.WhisperTranscriber.decode_words`, so chunks get the batch path's
 prompt, guards and simplified Chinese, and :func:`kiosk.speech.guards.tidy_words` finishes the
 whole answer as a batch pass does. Silero VAD runs incrementally (carrying its recurrent
-state), which gives exactly the probabilities of one pass over the whole recording — so
-the report's speech spans equal the batch transcriber's at no cost at the stop key.
+state), which gives exactly the probabilities of one pass over the recording from
+``VAD_LEAD`` before its first sound (:class:`AnchoredProbabilities`) — so the report's
+speech spans equal the batch transcriber's at no cost at the stop key, and the same answer
+gets the same spans and cuts whatever silence the recording began with.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from kiosk.core.chunking import (
     LOUD_FRAME,
     SPEECH_PARAMS,
     TAIL_PAD,
+    VAD_LEAD,
     WINDOW,
     Caption,
     Cut,
@@ -43,12 +46,14 @@ from kiosk.core.chunking import (
     closed_speech_end,
     context_start,
     due_tentative,
+    first_sound,
     has_speech,
     join_chunk,
     plan_cut,
     shift,
     spans_from_probs,
     split_at_horizon,
+    vad_grid,
     words_from,
 )
 from kiosk.core.coverage import untranscribed
@@ -138,6 +143,52 @@ class SileroProbabilities:
         return self.feed(np.zeros(WINDOW - len(self._rest), dtype=np.float32))
 
 
+class AnchoredProbabilities:
+    """Speech probabilities on windows laid from the recording's first sound.
+
+    The detector (``vad``) starts afresh ``VAD_LEAD`` seconds before the first sound
+    (:func:`~kiosk.core.chunking.first_sound`), hearing zeros for whatever part of that
+    lead the recording lacks; the windows before it are silence (probability 0) and the
+    detector is not run on them. So the same answer recorded after more or less silence
+    gets the very same probabilities, hence the same speech spans, pauses, speaking time
+    and cuts (:func:`~kiosk.core.chunking.vad_grid`). :attr:`grid` is where window 0 begins
+    and :attr:`anchor` where the detector starts (both ``None`` until a sound is heard: no
+    window is given before that).
+    """
+
+    def __init__(self, vad: SpeechProbabilities) -> None:
+        self._vad = vad
+        self.grid: int | None = None
+        self.anchor: int | None = None
+        self._lead = round(VAD_LEAD * SAMPLE_RATE)
+        self._seen = 0
+        self._tail = np.zeros(LOUD_FRAME - 1, dtype=np.float32)
+        """The last samples heard before any sound (the lead and a frame's look-back); at
+        first the silence before the recording, so a sound at its very first sample is
+        found where the same sound after some silence would be."""
+
+    def feed(self, audio: Audio) -> list[float]:
+        """Probabilities of the windows ``audio`` completes (none before the first sound)."""
+        if self.grid is not None:
+            return self._vad.feed(audio)
+        start = self._seen - len(self._tail)  # the sample where ``data`` begins
+        data = np.concatenate([self._tail, audio.astype(np.float32, copy=False)])
+        self._seen += len(audio)
+        found = first_sound(data)
+        if found is None:
+            self._tail = data[-(self._lead + LOUD_FRAME - 1) :].copy()
+            return []
+        self._tail = np.zeros(0, dtype=np.float32)
+        self.anchor = anchor = start + found - self._lead
+        self.grid, silent = vad_grid(anchor)
+        lead_in = np.zeros(max(0, -anchor), dtype=np.float32)  # before the recording
+        heard = data[max(0, anchor) - start :]
+        return [0.0] * silent + self._vad.feed(np.concatenate([lead_in, heard]))
+
+    def flush(self) -> list[float]:
+        return self._vad.flush() if self.grid is not None else []
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     """What one :meth:`StreamingTranscriber.process` call did."""
@@ -155,12 +206,13 @@ class StreamingTranscriber:
     """Transcribes one answer while it is recorded; see the module docstring.
 
     Final words depend on the audio alone. Cuts are planned at fixed points of the answer's
-    timeline (every ``GRID`` VAD windows) from the speech probabilities heard up to that
-    point, and each chunk is decoded from a range fixed by those cuts. When the worker
-    gets to a decision does not matter: a worker that falls behind plans the same cuts
-    later. Passes run ahead of a cut (speculative, at a pause) are kept by their exact
-    audio range and used only if the final decision asks for that same range, so they make
-    the report sooner without changing it. Tentative passes feed captions only.
+    timeline (every ``GRID`` VAD windows from the detector's start, ``VAD_LEAD`` before the
+    first sound) from the speech probabilities heard up to that point, and each chunk is
+    decoded from a range fixed by those cuts. When the worker gets to a decision does not
+    matter: a worker that falls behind plans the same cuts later. Passes run ahead of a cut
+    (speculative, at a pause) are kept by their exact audio range and used only if the
+    final decision asks for that same range, so they make the report sooner without
+    changing it. Tentative passes feed captions only.
     """
 
     def __init__(
@@ -181,12 +233,13 @@ class StreamingTranscriber:
         self._detected: dict[tuple[int, int, str | None], str] = {}
         self.detections = 0
         """Language detections run (each an encoder pass)."""
-        self._vad = vad if vad is not None else SileroProbabilities()
+        self._vad = AnchoredProbabilities(vad if vad is not None else SileroProbabilities())
         self._lock = threading.Lock()
         self._pending: list[Audio] = []
         self._buffer = np.zeros(0, dtype=np.float32)
         self._origin = 0  # sample where the buffer begins (left context included)
-        self._start = 0  # sample where the unfinished audio begins
+        self._start = 0  # sample where the unfinished audio begins (< 0: before the recording)
+        self._begun = 0  # sample where the answer begins: the VAD's start, once heard
         self._total = 0  # samples received
         self._probs = array("f")
         """Speech probability per VAD window, 4 bytes each (Silero gives float32)."""
@@ -227,7 +280,22 @@ class StreamingTranscriber:
         self._buffer = np.concatenate([self._buffer, *pending])
         del pending
         self._total += added
+        unheard = self._vad.anchor is None
         self._probs.extend(self._vad.feed(self._buffer[len(self._buffer) - added :]))
+        if self._vad.anchor is None:  # no sound yet: keep a bounded buffer
+            if self.end - self.start > 2.0:
+                self._drop_until(self.end - 1.0)
+        elif unheard:
+            self._begin(self._vad.anchor)
+
+    def _begin(self, anchor: int) -> None:
+        """The first sound is heard: the answer begins where the detector starts, at sample
+        ``anchor`` (before the recording's first sample when the sound came that soon), so
+        its first chunk is measured from the same place of the sound however much silence
+        preceded it. Nothing was decoded before."""
+        self._drop_until(max(0, anchor) / SAMPLE_RATE)
+        self._start = self._begun = anchor
+        self._cuts = []
 
     # -- timeline ------------------------------------------------------------------------
     @property
@@ -252,18 +320,25 @@ class StreamingTranscriber:
         """The caption's tail: words of the last pass over unfinished speech."""
         return tuple(self._tentative)
 
+    @property
+    def _grid(self) -> int:
+        """The sample where VAD window 0 begins (see :class:`AnchoredProbabilities`)."""
+        return self._vad.grid or 0
+
     def _until(self, windows: int) -> int:
         """Samples heard once ``windows`` VAD windows are complete (the last may be padded)."""
-        return min(windows * WINDOW, self._total)
+        return min(max(0, self._grid + windows * WINDOW), self._total)
 
     def _cut_spans(self, windows: int) -> tuple[Span, ...]:
         """Cut-planning speech spans of the buffer, as known after ``windows`` windows."""
-        first = self._origin // WINDOW
-        return spans_from_probs(self._probs[first:windows], CUT_PARAMS, self._until(windows), first)
+        grid = self._grid
+        first = max(0, (self._origin - grid) // WINDOW)
+        probs = self._probs[first:windows]
+        return spans_from_probs(probs, CUT_PARAMS, self._until(windows), first, grid)
 
     def speech_spans(self) -> tuple[Span, ...]:
         """Speech spans of the whole answer so far (the report's VAD settings)."""
-        return spans_from_probs(self._probs, SPEECH_PARAMS, self._total)
+        return spans_from_probs(self._probs, SPEECH_PARAMS, self._total, 0, self._grid)
 
     # -- one step ------------------------------------------------------------------------
     def process(self) -> Step:
@@ -328,7 +403,7 @@ class StreamingTranscriber:
         words = self.decoder.draft_words(self._samples(lo, hi), lang)
         self.drafts += 1
         self.decode_time += time.perf_counter() - began
-        return shift(words, lo / SAMPLE_RATE, lo / SAMPLE_RATE, hi / SAMPLE_RATE)
+        return shift(words, lo / SAMPLE_RATE, max(0, lo) / SAMPLE_RATE, hi / SAMPLE_RATE)
 
     def _detect_ahead(self) -> bool:
         """While a long chunk is still spoken, hear its language now rather than at its
@@ -378,14 +453,16 @@ class StreamingTranscriber:
 
     def _range(self, spans: tuple[Span, ...], end: float, heard: int) -> tuple[int, int]:
         """Samples decoded for the chunk ``[start, end)``: with its left context."""
-        begin = context_start(spans, self._cuts, self.start, self.policy)
-        lo = max(self._origin, round(begin * SAMPLE_RATE))
+        begun = self._begun / SAMPLE_RATE
+        lo = round(context_start(spans, self._cuts, self.start, self.policy, begun) * SAMPLE_RATE)
+        lo = lo if lo < 0 else max(self._origin, lo)  # before the recording: silence
         hi = max(lo, round(end * SAMPLE_RATE))
+        base = min(lo, self._origin)
         # the edge is found on LOOKAHEAD after it: never on audio that merely arrived early
-        known = self._buffer[: min(heard, hi + round(LOOKAHEAD * SAMPLE_RATE)) - self._origin]
-        lo, hi = anchor_range(known, lo - self._origin, hi - self._origin)
-        lo += self._origin
-        return lo if lo < 0 else max(lo, self._origin), hi + self._origin
+        known = self._samples(base, min(heard, hi + round(LOOKAHEAD * SAMPLE_RATE)))
+        lo, hi = anchor_range(known, lo - base, hi - base)
+        lo += base
+        return lo if lo < 0 else max(lo, self._origin), hi + base
 
     def _samples(self, lo: int, hi: int) -> Audio:
         """Samples ``[lo, hi)`` of the answer; zeros before its start and past its end."""
@@ -430,10 +507,11 @@ class StreamingTranscriber:
         ``MIN_DETECT_S`` of its own keeps the language before it, except the first.
         """
         probe = min(hi, self._start + round((DETECT_S + 1.0) * SAMPLE_RATE))
-        own = self._buffer[: probe - self._origin]  # nothing after the probe: fixed early
-        own_lo, own_hi = anchor_range(own, self._start - self._origin, probe - self._origin)
-        lo = own_lo + self._origin
-        hi = min(own_hi + self._origin, lo + round(DETECT_S * SAMPLE_RATE))
+        base = min(self._start, self._origin)
+        own = self._samples(base, min(probe, self._total))  # nothing after the probe
+        own_lo, own_hi = anchor_range(own, self._start - base, probe - base)
+        lo = own_lo + base
+        hi = min(own_hi + base, lo + round(DETECT_S * SAMPLE_RATE))
         prior = self._prior()
         if self._chunk_lang is not None and hi - lo < MIN_DETECT_S * SAMPLE_RATE:
             return self._chunk_lang
@@ -456,7 +534,9 @@ class StreamingTranscriber:
         """
         if self.language is None:
             return words
-        heard = spans_from_probs(self._probs[:windows], SPEECH_PARAMS, self._until(windows))
+        heard = spans_from_probs(
+            self._probs[:windows], SPEECH_PARAMS, self._until(windows), 0, self._grid
+        )
         inside = [
             Span(max(sp.start, self.start), min(sp.end, end))
             for sp in heard

@@ -171,7 +171,7 @@ class WhisperTranscriber:
             processor.insert_audio(audio[i : i + BATCH_BLOCK])
             processor.decide(cancel)
             if on_progress:
-                done = min(duration, processor.start)
+                done = min(duration, max(0.0, processor.start))
                 on_progress(Progress(done=done, total=duration))
         _check(cancel)
         transcript = processor.finish()
