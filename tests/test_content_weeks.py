@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -18,6 +19,7 @@ from kiosk.core.content_weeks import (
     weeks_by_category,
 )
 from kiosk.core.progress import Sample
+from tests.test_content_progress import s as sample
 
 BEIJING = timezone(timedelta(hours=8))
 NEW_YORK_WINTER = timezone(timedelta(hours=-5))
@@ -35,21 +37,16 @@ def at(
     """An answer given at the aware ``local`` moment, stored as the history stores it
     (UTC with its offset)."""
     stamp = local.astimezone(UTC).isoformat(timespec="seconds")
-    return Sample(
-        stamp,
+    answer = sample(
+        covered,
+        checked,
+        found,
+        signals,
         category,
-        "zh",
-        220.0,
-        "chars/min",
-        1.0,
-        "within",
-        key_points_covered=covered,
-        key_points_partly=0 if covered is not None else None,
-        key_points_checked=checked,
-        structure_found=found,
-        structure_checked=signals,
-        structure_frame=frame if signals is not None else None,
+        partly=0 if covered is not None else None,
+        frame=frame if signals is not None else None,
     )
+    return replace(answer, created_at=stamp)
 
 
 def plain(local: datetime, category: str = "项目经历") -> Sample:
