@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.transcript import Word
+from kiosk.core.transcript import Span, Word
 from kiosk.speech.guards import (
     SegmentStats,
     collapse_repeats,
     compression_ratio,
+    drop_stray_marks,
     is_known_hallucination,
     is_spurious,
+    is_stray_mark,
     normalize,
 )
 
@@ -121,3 +123,37 @@ def test_a_segment_that_is_a_piece_of_the_prompt_was_not_said() -> None:
     assert not echoes_prompt("It's hard to say which metric matters", PROMPTS["en"])
     assert not echoes_prompt("我觉得这个问题很重要", PROMPTS["zh"])
     assert not echoes_prompt("It's hard to say.", None)
+
+
+# Word times as the real model gave them for a synthesised question: a "0" in the pause
+# between two phrases and another after the last word, none of it said.
+STRAY_SPEECH = (Span(0.76, 2.84), Span(3.07, 5.82))
+STRAY_WORDS = [
+    Word("成功", 2.33, 2.73),
+    Word("0", 2.73, 3.01, 0.10),
+    Word("最难忘", 3.01, 3.51),
+    Word("什么?", 5.33, 5.55),
+    Word("0", 5.81, 5.87, 0.58),
+]
+
+
+def test_lone_digits_in_the_pauses_of_mandarin_are_dropped() -> None:
+    kept = drop_stray_marks(STRAY_WORDS, STRAY_SPEECH, "zh")
+    assert [w.text for w in kept] == ["成功", "最难忘", "什么?"]
+
+
+def test_digits_and_letters_that_were_said_stay() -> None:
+    said = [Word("5", 1.0, 1.2), Word("个", 1.2, 1.4), Word("B", 3.2, 3.4), Word("端", 3.4, 3.6)]
+    assert drop_stray_marks(said, STRAY_SPEECH, "zh") == said
+    # at the edge of speech: most of it inside, so said
+    assert not is_stray_mark(Word("3", 2.7, 2.9), STRAY_SPEECH)
+    # longer tokens, Han characters and punctuation alone are other guards' business
+    assert not is_stray_mark(Word("12", 2.9, 3.0), STRAY_SPEECH)
+    assert not is_stray_mark(Word("嗯", 2.9, 3.0), STRAY_SPEECH)
+    assert is_stray_mark(Word("Ｇ,", 2.9, 3.0), STRAY_SPEECH) is False  # full-width: folded earlier
+    assert is_stray_mark(Word("G,", 2.9, 3.0), STRAY_SPEECH)
+
+
+def test_other_languages_and_answers_without_spans_keep_every_word() -> None:
+    assert drop_stray_marks(STRAY_WORDS, STRAY_SPEECH, "en") == STRAY_WORDS  # "a", "I"
+    assert drop_stray_marks(STRAY_WORDS, (), "zh") == STRAY_WORDS

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from kiosk.core.transcript import Word
+from kiosk.core.transcript import Span, Word
 
 T = TypeVar("T")
 
@@ -179,6 +179,35 @@ def _longest_loop(keys: Sequence[str], i: int, min_repeats: int, max_n: int) -> 
 def tidy_words(words: list[Word]) -> list[Word]:
     """The whole answer's words with looping repeats collapsed and times made monotonic."""
     return _monotonic(collapse_repeats(words, key=lambda w: normalize(w.text)))
+
+
+STRAY_SPEECH_SHARE = 0.5
+"""A lone digit or letter with less of its time than this inside speech is a stray mark."""
+
+
+def is_stray_mark(word: Word, speech: Sequence[Span]) -> bool:
+    """True for a lone ASCII digit or letter written where the detector heard a pause.
+
+    In Mandarin Whisper sometimes writes such a character in place of a comma, in a pause
+    or after the last word (你觉得自己过往做得最成功 0 最难忘…什么？0): nothing was said
+    there. A digit or letter that was said ("5 个", "B 端") lies inside speech and stays.
+    """
+    text = normalize(word.text)
+    if len(text) != 1 or not (text.isascii() and text.isalnum()):
+        return False
+    length = word.end - word.start
+    if length <= 0:
+        return not any(s.start <= word.start <= s.end for s in speech)
+    inside = sum(max(0.0, min(word.end, s.end) - max(word.start, s.start)) for s in speech)
+    return inside < STRAY_SPEECH_SHARE * length
+
+
+def drop_stray_marks(words: Sequence[Word], speech: Sequence[Span], language: str) -> list[Word]:
+    """Mandarin words without the stray digits and letters of :func:`is_stray_mark` (other
+    languages unchanged: a lone "a" or "I" is an English word)."""
+    if language != "zh" or not speech:
+        return list(words)
+    return [w for w in words if not is_stray_mark(w, speech)]
 
 
 def _monotonic(words: list[Word]) -> list[Word]:

@@ -59,7 +59,7 @@ from kiosk.core.chunking import (
 from kiosk.core.coverage import untranscribed
 from kiosk.core.ports import SAMPLE_RATE, Audio, Cancelled, Language
 from kiosk.core.transcript import Span, Transcript, Word
-from kiosk.speech.guards import tidy_words
+from kiosk.speech.guards import drop_stray_marks, tidy_words
 
 log = logging.getLogger(__name__)
 
@@ -591,12 +591,10 @@ class StreamingTranscriber:
 
     def transcript(self) -> Transcript:
         """The finalised words so far as a transcript of everything heard so far."""
-        return Transcript(
-            language=self.language or self.hint or "zh",
-            duration=self.end,
-            words=tuple(tidy_words(list(self._final))),
-            speech=self.speech_spans(),
-        )
+        language = self.language or self.hint or "zh"
+        speech = self.speech_spans()
+        words = drop_stray_marks(tidy_words(list(self._final)), speech, language)
+        return Transcript(language=language, duration=self.end, words=tuple(words), speech=speech)
 
 
 CaptionCallback = Callable[[Caption], None]
