@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from kiosk.core.progress import MIN_EACH, WINDOW, Sample, TrendVerdict, window_size
+from kiosk.core.progress import MIN_EACH, WINDOW, Sample, TrendVerdict, category_groups, window_size
 
 ContentMetric = Literal["key_points", "structure"]
 CONTENT_THRESHOLDS: dict[str, float] = {"key_points": 0.15, "structure": 0.15}
@@ -275,9 +275,7 @@ def content_by_category(
     samples: Sequence[Sample], window: int = WINDOW
 ) -> dict[str, ContentSummary]:
     """One content summary per category that has answers (order of first appearance)."""
-    groups: dict[str, list[Sample]] = {}
-    for s in samples:
-        groups.setdefault(s.category or "(no category)", []).append(s)
+    groups = category_groups(samples)
     return {name: summarize_content(group, window) for name, group in groups.items()}
 
 

@@ -37,7 +37,7 @@ from kiosk.core.content_progress import (
     reviewed,
     tally,
 )
-from kiosk.core.progress import Sample
+from kiosk.core.progress import Sample, category_groups
 
 RECENT_WEEKS = 8
 """How many weeks (the latest with answers) the text tables show."""
@@ -124,9 +124,7 @@ def weeks_by_category(
     samples: Sequence[Sample], tz: tzinfo | None = None
 ) -> dict[str, list[WeekTally]]:
     """:func:`by_week` for each category (order of first appearance)."""
-    groups: dict[str, list[Sample]] = {}
-    for s in samples:
-        groups.setdefault(s.category or "(no category)", []).append(s)
+    groups = category_groups(samples)
     return {name: by_week(group, tz) for name, group in groups.items()}
 
 

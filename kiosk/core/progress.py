@@ -246,11 +246,17 @@ def by_language(samples: Sequence[Sample]) -> dict[str, list[Sample]]:
     return {code: groups[code] for code in order}
 
 
-def by_category(samples: Sequence[Sample], window: int = WINDOW) -> dict[str, Summary]:
-    """One summary per question category (in order of first appearance)."""
+def category_groups(samples: Sequence[Sample]) -> dict[str, list[Sample]]:
+    """The samples of each question category, in order of first appearance."""
     groups: dict[str, list[Sample]] = {}
     for s in samples:
         groups.setdefault(s.category or "(no category)", []).append(s)
+    return groups
+
+
+def by_category(samples: Sequence[Sample], window: int = WINDOW) -> dict[str, Summary]:
+    """One summary per question category (in order of first appearance)."""
+    groups = category_groups(samples)
     return {name: summarize(group, window) for name, group in groups.items()}
 
 
